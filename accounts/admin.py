@@ -1,0 +1,34 @@
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from bookstore.errors import BusinessError
+
+from . import services
+
+User = get_user_model()
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["email", "username", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
+    list_filter = ["is_staff", "is_active", "is_superuser"]
+    search_fields = ["email", "username", "first_name", "last_name"]
+    ordering = ["-date_joined"]
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "username", "password1", "password2")}),
+    )
+    actions = ["deactivate_users", "reactivate_users"]
+
+    @admin.action(description="Deactivate selected users (their tokens stop working)")
+    def deactivate_users(self, request, queryset):
+        for user in queryset:
+            try:
+                services.user_deactivate(user=user, actor=request.user)
+            except BusinessError as exc:
+                self.message_user(request, f"{user}: {exc.detail}", messages.ERROR)
+
+    @admin.action(description="Reactivate selected users")
+    def reactivate_users(self, request, queryset):
+        for user in queryset:
+            services.user_reactivate(user=user, actor=request.user)

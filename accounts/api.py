@@ -1,0 +1,153 @@
+"""Account endpoints: JWT auth, the caller's profile, and staff user management."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from . import selectors, serializers, services, tokens
+
+User = get_user_model()
+
+
+def client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+class AuthViewSet(viewsets.GenericViewSet):
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    serializer_class = serializers.RegisterSerializer
+
+    def get_throttles(self):
+        # Only the endpoints that cost us mail or a user row are rate limited here;
+        # login has its own failure counter.
+        self.throttle_scope = {"register": "register", "password_reset": "password_reset"}.get(
+            self.action, ""
+        )
+        return super().get_throttles() if self.throttle_scope else []
+
+    @extend_schema(request=serializers.RegisterSerializer, responses={201: serializers.UserSerializer})
+    @action(detail=False, methods=["post"])
+    def register(self, request):
+        data = self._valid(serializers.RegisterSerializer, request)
+        user = services.user_register(**data)
+        return Response(serializers.UserSerializer(user).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.LoginSerializer,
+        responses={200: serializers.TokenPairSerializer, 401: OpenApiResponse(description="Bad credentials")},
+    )
+    @action(detail=False, methods=["post"])
+    def login(self, request):
+        data = self._valid(serializers.LoginSerializer, request)
+        try:
+            user = services.user_authenticate(request=request, ip=client_ip(request), **data)
+        except services.LoginThrottled:
+            raise exceptions.Throttled(
+                wait=settings.LOGIN_FAILURE_WINDOW_SECONDS,
+                detail="Too many failed logins. Try again later.",
+            ) from None
+        if user is None:
+            raise exceptions.AuthenticationFailed("No active account found with the given credentials.")
+        return Response(tokens.token_pair_for_user(user))
+
+    @extend_schema(request=serializers.RefreshSerializer, responses={200: serializers.TokenPairSerializer})
+    @action(detail=False, methods=["post"])
+    def refresh(self, request):
+        data = self._valid(serializers.RefreshSerializer, request)
+        try:
+            pair = tokens.refresh_token_rotate(raw=data["refresh"])
+        except tokens.InvalidToken as exc:
+            raise exceptions.AuthenticationFailed(str(exc), code="token_not_valid") from exc
+        return Response(pair)
+
+    @extend_schema(request=serializers.RefreshSerializer, responses={204: None})
+    @action(detail=False, methods=["post"], permission_classes=[IsAuthenticated])
+    def logout(self, request):
+        data = self._valid(serializers.RefreshSerializer, request)
+        try:
+            tokens.refresh_token_revoke(raw=data["refresh"], user=request.user)
+        except tokens.InvalidToken as exc:
+            raise exceptions.ValidationError({"refresh": [str(exc)]}) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=serializers.PasswordResetSerializer, responses={204: None})
+    @action(detail=False, methods=["post"], url_path="password-reset")
+    def password_reset(self, request):
+        data = self._valid(serializers.PasswordResetSerializer, request)
+        services.password_reset_request(email=data["email"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=serializers.PasswordResetConfirmSerializer, responses={204: None})
+    @action(detail=False, methods=["post"], url_path="password-reset/confirm")
+    def password_reset_confirm(self, request):
+        data = self._valid(serializers.PasswordResetConfirmSerializer, request)
+        services.password_reset_confirm(**data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @staticmethod
+    def _valid(serializer_class, request) -> dict:
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class MeViewSet(viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.UserSerializer
+
+    @extend_schema(responses=serializers.UserSerializer)
+    def retrieve(self, request):
+        return Response(serializers.UserSerializer(request.user).data)
+
+    @extend_schema(request=serializers.ProfileUpdateSerializer, responses=serializers.UserSerializer)
+    def partial_update(self, request):
+        serializer = serializers.ProfileUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.user_update_profile(user=request.user, **serializer.validated_data)
+        return Response(serializers.UserSerializer(user).data)
+
+    @extend_schema(request=serializers.PasswordChangeSerializer, responses={204: None})
+    @action(detail=False, methods=["post"])
+    def password(self, request):
+        serializer = serializers.PasswordChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.user_change_password(user=request.user, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AdminUserFilter(filters.FilterSet):
+    search = filters.CharFilter(method="filter_search", max_length=100)
+    is_active = filters.BooleanFilter()
+
+    class Meta:
+        model = User
+        fields = ["search", "is_active"]
+
+    def filter_search(self, queryset, name, value):
+        return queryset & selectors.user_list(search=value)
+
+
+class AdminUserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAdminUser]
+    serializer_class = serializers.AdminUserSerializer
+    filterset_class = AdminUserFilter
+    queryset = selectors.user_list()
+
+    @extend_schema(request=None, responses=serializers.AdminUserSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        user = services.user_deactivate(user=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(user).data)
+
+    @extend_schema(request=None, responses=serializers.AdminUserSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        user = services.user_reactivate(user=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(user).data)

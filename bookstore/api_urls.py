@@ -1,0 +1,30 @@
+"""Every API route, under /api/. Each path answers with and without its trailing slash."""
+
+from django.urls import re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from accounts.api import AdminUserViewSet, AuthViewSet, MeViewSet
+from catalog.api import BookViewSet, GenreViewSet
+
+from .health import health
+from .routers import OptionalSlashRouter
+
+router = OptionalSlashRouter()
+router.register("auth", AuthViewSet, basename="auth")
+router.register("admin/users", AdminUserViewSet, basename="admin-user")
+router.register("genres", GenreViewSet, basename="genre")
+router.register("books", BookViewSet, basename="book")
+
+urlpatterns = [
+    re_path(r"^health/?$", health, name="health"),
+    re_path(
+        r"^users/me/?$",
+        MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="me",
+    ),
+    re_path(r"^users/me/password/?$", MeViewSet.as_view({"post": "password"}), name="me-password"),
+    re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
+    re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+]

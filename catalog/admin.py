@@ -1,0 +1,83 @@
+from django import forms
+from django.contrib import admin
+
+from . import services
+from .isbn import isbn_validate
+from .models import Book, Genre, StockMovement
+
+
+@admin.register(Genre)
+class GenreAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent"]
+    list_filter = ["parent"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class StockMovementInline(admin.TabularInline):
+    model = StockMovement
+    fields = ["created_at", "delta", "stock_after", "reason", "note", "actor"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class InStockFilter(admin.SimpleListFilter):
+    title = "stock"
+    parameter_name = "in_stock"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In stock"), ("no", "Sold out")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(stock__gt=0)
+        if self.value() == "no":
+            return queryset.filter(stock=0)
+        return queryset
+
+
+class BookAdminForm(forms.ModelForm):
+    isbn = forms.CharField(max_length=17, help_text="ISBN-10 or ISBN-13; stored as ISBN-13.")
+
+    class Meta:
+        model = Book
+        fields = ["title", "author", "isbn", "description", "price", "stock", "genre", "cover", "is_active"]
+
+    def clean_isbn(self):
+        return isbn_validate(self.cleaned_data["isbn"])
+
+
+@admin.register(Book)
+class BookAdmin(admin.ModelAdmin):
+    form = BookAdminForm
+    list_display = ["title", "author", "isbn", "genre", "price", "stock", "avg_rating", "is_active"]
+    list_filter = ["is_active", InStockFilter, "genre"]
+    list_select_related = ["genre"]
+    search_fields = ["title", "author", "=isbn"]
+    readonly_fields = ["avg_rating", "review_count", "created_at", "updated_at"]
+    inlines = [StockMovementInline]
+    list_per_page = 50
+
+    def save_model(self, request, obj, form, change):
+        """Stock changes made here go through the ledger like any other, and never overwrite a
+        concurrent checkout's decrement (the row's stock column is left to the service)."""
+        new_stock = form.cleaned_data.get("stock", 0)
+        if change:
+            obj.save(update_fields=[name for name in form.Meta.fields if name != "stock"])
+            reason = StockMovement.Reason.ADJUSTMENT
+        else:
+            obj.stock = 0
+            obj.save()
+            reason = StockMovement.Reason.INITIAL
+        services.book_set_stock(
+            book_id=obj.pk, stock=new_stock, actor=request.user, reason=reason, note="admin"
+        )
+        obj.refresh_from_db()

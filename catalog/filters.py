@@ -1,0 +1,48 @@
+from django_filters import rest_framework as filters
+
+from .models import Book, Genre
+from .selectors import book_search, genre_descendant_ids
+
+
+class BookFilter(filters.FilterSet):
+    search = filters.CharFilter(method="filter_search", max_length=200)
+    genre = filters.CharFilter(method="filter_genre", max_length=120)
+    author = filters.CharFilter(field_name="author", lookup_expr="icontains", max_length=255)
+    min_price = filters.NumberFilter(
+        field_name="price", lookup_expr="gte", min_value=0, max_digits=12, decimal_places=2
+    )
+    max_price = filters.NumberFilter(
+        field_name="price", lookup_expr="lte", min_value=0, max_digits=12, decimal_places=2
+    )
+    in_stock = filters.BooleanFilter(method="filter_in_stock")
+    ordering = filters.OrderingFilter(
+        fields=(
+            ("price", "price"),
+            ("title", "title"),
+            ("created_at", "created_at"),
+            ("avg_rating", "avg_rating"),
+        )
+    )
+
+    class Meta:
+        model = Book
+        fields = ["search", "genre", "author", "min_price", "max_price", "in_stock"]
+
+    def filter_search(self, queryset, name, value):
+        return book_search(queryset, value) if value.strip() else queryset
+
+    def filter_genre(self, queryset, name, value):
+        genre = Genre.objects.filter(slug=value).first()
+        if genre is None:
+            return queryset.none()
+        return queryset.filter(genre_id__in=genre_descendant_ids(genre))
+
+    def filter_in_stock(self, queryset, name, value):
+        return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)
+
+    @property
+    def qs(self):
+        # A tie-breaker keeps pages stable when many books share a price or a title.
+        queryset = super().qs
+        ordering = list(queryset.query.order_by) or ["-created_at"]
+        return queryset.order_by(*ordering, "-id" if ordering[0].startswith("-") else "id")

@@ -1,0 +1,90 @@
+"""Catalog: nested genres, books, and the stock ledger every stock change is written to."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from .isbn import isbn_validate
+
+
+def _validate_isbn_field(value):
+    isbn_validate(value)
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, related_name="children", on_delete=models.PROTECT
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=255, db_index=True)
+    author = models.CharField(max_length=255, db_index=True)
+    isbn = models.CharField("ISBN-13", max_length=13, unique=True, validators=[_validate_isbn_field])
+    description = models.TextField(blank=True)
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    stock = models.PositiveIntegerField(default=0)
+    genre = models.ForeignKey(Genre, null=True, blank=True, related_name="books", on_delete=models.SET_NULL)
+    cover = models.ImageField(upload_to="covers/", blank=True)
+    # Kept in step by the review services (same transaction), so lists can sort by rating cheaply.
+    avg_rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
+    review_count = models.PositiveIntegerField(default=0)
+    # A removed book leaves the catalog but stays for the orders and ledger rows that point to it.
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(stock__gte=0), name="book_stock_not_negative"),
+            models.CheckConstraint(condition=Q(price__gt=0), name="book_price_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["is_active", "price"], name="book_active_price_idx"),
+            models.Index(fields=["is_active", "avg_rating"], name="book_active_rating_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.author})"
+
+
+class StockMovement(models.Model):
+    """One row per stock change; `delta` sums to the book's stock, `stock_after` is the result."""
+
+    class Reason(models.TextChoices):
+        INITIAL = "initial", "Initial stock"
+        ADJUSTMENT = "adjustment", "Manual adjustment"
+        ORDER = "order", "Order placed"
+        CANCELLATION = "cancellation", "Order cancelled"
+        IMPORT = "import", "Bulk import"
+
+    book = models.ForeignKey(Book, related_name="stock_movements", on_delete=models.PROTECT)
+    delta = models.IntegerField()
+    stock_after = models.PositiveIntegerField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["book", "-created_at"], name="stockmove_book_time_idx")]
+
+    def __str__(self):
+        return f"{self.book_id}: {self.delta:+d} → {self.stock_after} ({self.reason})"
