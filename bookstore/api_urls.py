@@ -4,7 +4,9 @@ from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.api import AdminUserViewSet, AuthViewSet, MeViewSet
+from cart.api import CartItemViewSet, CartViewSet
 from catalog.api import BookViewSet, GenreViewSet
+from orders.api import AdminCouponViewSet, AdminOrderViewSet, AdminReportViewSet, OrderViewSet
 
 from .health import health
 from .routers import OptionalSlashRouter
@@ -14,6 +16,11 @@ router.register("auth", AuthViewSet, basename="auth")
 router.register("admin/users", AdminUserViewSet, basename="admin-user")
 router.register("genres", GenreViewSet, basename="genre")
 router.register("books", BookViewSet, basename="book")
+router.register("cart/items", CartItemViewSet, basename="cart-item")
+router.register("orders", OrderViewSet, basename="order")
+router.register("admin/orders", AdminOrderViewSet, basename="admin-order")
+router.register("admin/coupons", AdminCouponViewSet, basename="admin-coupon")
+router.register("admin/reports", AdminReportViewSet, basename="admin-report")
 
 urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
@@ -23,6 +30,7 @@ urlpatterns = [
         name="me",
     ),
     re_path(r"^users/me/password/?$", MeViewSet.as_view({"post": "password"}), name="me-password"),
+    re_path(r"^cart/?$", CartViewSet.as_view({"get": "retrieve", "delete": "clear"}), name="cart"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -38,3 +38,11 @@ class ServiceBusy(BusinessError):
     status_code = 503
     code = "busy"
     default_detail = "The shop is busy right now; please try again in a moment."
+
+
+class NotFound(BusinessError):
+    """A missing object, or another user's private one (never reveal that it exists)."""
+
+    status_code = 404
+    code = "not_found"
+    default_detail = "Not found."

@@ -77,6 +77,9 @@ class StockMovement(models.Model):
     stock_after = models.PositiveIntegerField()
     reason = models.CharField(max_length=20, choices=Reason.choices)
     note = models.CharField(max_length=255, blank=True)
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, related_name="stock_movements", on_delete=models.PROTECT
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )

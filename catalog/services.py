@@ -69,7 +69,9 @@ def book_deactivate(*, book: Book) -> None:
 
 
 @transaction.atomic
-def stock_adjust(*, book_id: int, delta: int, reason: str, actor=None, note: str = "") -> StockMovement:
+def stock_adjust(
+    *, book_id: int, delta: int, reason: str, actor=None, note: str = "", order=None
+) -> StockMovement:
     """Add `delta` (negative to take) to a book's stock and write the ledger row, atomically.
 
     The conditional UPDATE refuses to go below zero even if the caller did not lock the row.
@@ -79,7 +81,13 @@ def stock_adjust(*, book_id: int, delta: int, reason: str, actor=None, note: str
         raise InsufficientStock(extra={"book_ids": [book_id]})
     stock_after = Book.objects.values_list("stock", flat=True).get(pk=book_id)
     return StockMovement.objects.create(
-        book_id=book_id, delta=delta, stock_after=stock_after, reason=reason, actor=actor, note=note
+        book_id=book_id,
+        delta=delta,
+        stock_after=stock_after,
+        reason=reason,
+        actor=actor,
+        note=note,
+        order=order,
     )
 
 

@@ -1,0 +1,109 @@
+"""Cart writes. Stock is checked here as a courtesy; the binding check happens at checkout, under lock."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bookstore.errors import NotFound
+from catalog.exceptions import InsufficientStock
+from catalog.models import Book
+
+from .models import Cart, CartItem
+
+MAX_LINE_QUANTITY = 1000
+
+
+def _locked_cart(user) -> Cart:
+    """The user's cart, created on first use and row-locked so concurrent edits queue up."""
+    cart, _ = Cart.objects.get_or_create(user=user)
+    return Cart.objects.select_for_update().get(pk=cart.pk)
+
+
+def _available_book(book_id: int) -> Book:
+    book = Book.objects.filter(pk=book_id, is_active=True).first()
+    if book is None:
+        raise NotFound("No such book in the catalog.")
+    return book
+
+
+def _check_stock(book: Book, quantity: int) -> None:
+    if quantity > book.stock:
+        raise InsufficientStock(
+            f"Only {book.stock} of “{book.title}” in stock.",
+            extra={
+                "books": [
+                    {"id": book.pk, "title": book.title, "requested": quantity, "available": book.stock}
+                ]
+            },
+        )
+
+
+@transaction.atomic
+def cart_add_book(*, user, book_id: int, quantity: int = 1) -> CartItem:
+    cart = _locked_cart(user)
+    book = _available_book(book_id)
+    item = CartItem.objects.filter(cart=cart, book=book).first()
+    new_quantity = quantity + (item.quantity if item else 0)
+    if new_quantity > MAX_LINE_QUANTITY:
+        raise ValidationError({"quantity": [f"At most {MAX_LINE_QUANTITY} copies per line."]})
+    _check_stock(book, new_quantity)
+    if item is None:
+        return CartItem.objects.create(cart=cart, book=book, quantity=new_quantity)
+    item.quantity = new_quantity
+    item.save(update_fields=["quantity"])
+    return item
+
+
+@transaction.atomic
+def cart_update_item(*, user, item_id: int, quantity: int) -> CartItem:
+    cart = _locked_cart(user)
+    item = CartItem.objects.select_related("book").filter(cart=cart, pk=item_id).first()
+    if item is None:
+        raise NotFound("No such item in your cart.")
+    if not item.book.is_active:
+        raise NotFound("This book is no longer in the catalog.")
+    _check_stock(item.book, quantity)
+    item.quantity = quantity
+    item.save(update_fields=["quantity"])
+    return item
+
+
+@transaction.atomic
+def cart_remove_item(*, user, item_id: int) -> None:
+    cart = _locked_cart(user)
+    deleted, _ = CartItem.objects.filter(cart=cart, pk=item_id).delete()
+    if not deleted:
+        raise NotFound("No such item in your cart.")
+
+
+def cart_clear(*, user) -> None:
+    CartItem.objects.filter(cart__user=user).delete()
+
+
+@transaction.atomic
+def cart_merge(*, user, lines: dict[int, int]) -> list[str]:
+    """Adds an anonymous session cart to the user's cart, capping each line at the stock on hand.
+
+    Returns a notice per line that could not be merged in full, for the shopper to read.
+    """
+    cart = _locked_cart(user)
+    notices = []
+    books = Book.objects.filter(pk__in=lines, is_active=True).in_bulk()
+    existing = {item.book_id: item for item in CartItem.objects.filter(cart=cart, book_id__in=books)}
+    for book_id, quantity in lines.items():
+        book = books.get(book_id)
+        if book is None:
+            notices.append("A book from your basket is no longer available.")
+            continue
+        item = existing.get(book_id)
+        wanted = min(quantity + (item.quantity if item else 0), MAX_LINE_QUANTITY)
+        merged = min(wanted, book.stock)
+        if merged < wanted:
+            notices.append(f"Only {book.stock} of “{book.title}” in stock; your cart holds {merged}.")
+        if merged == 0:
+            continue
+        if item is None:
+            CartItem.objects.create(cart=cart, book=book, quantity=merged)
+        else:
+            item.quantity = merged
+            item.save(update_fields=["quantity"])
+    return notices

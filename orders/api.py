@@ -1,0 +1,149 @@
+"""Order endpoints: checkout and own orders for customers; orders, coupons and reports for staff."""
+
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.response import Response
+
+from bookstore.pagination import StandardPagination
+from catalog.serializers import BookSerializer
+
+from . import selectors, services
+from .models import Coupon, Order, OrderStatus
+from .serializers import (
+    AdminOrderSerializer,
+    AdminOrderUpdateSerializer,
+    CheckoutSerializer,
+    CouponSerializer,
+    LowStockQuerySerializer,
+    OrderSerializer,
+    SalesReportQuerySerializer,
+    SalesReportSerializer,
+)
+
+
+class OrderViewSet(viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = OrderSerializer
+
+    def get_queryset(self):
+        return selectors.order_list_for_user(user=self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, pk=None):
+        order = selectors.order_get_for_user(user=request.user, order_id=int(pk))
+        return Response(self.get_serializer(order).data)
+
+    @extend_schema(request=CheckoutSerializer, responses={201: OrderSerializer})
+    def create(self, request):
+        payload = CheckoutSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order = services.order_place(
+            user=request.user,
+            shipping_address=payload.validated_data["shipping_address"],
+            coupon_code=payload.validated_data.get("coupon_code") or None,
+        )
+        order = selectors.order_get_for_user(user=request.user, order_id=order.pk)
+        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=OrderSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """The owner cancels their order (staff may cancel any: they use the same route)."""
+        order = selectors.order_get_for_actor(actor=request.user, order_id=int(pk))
+        services.order_transition(
+            order_id=order.pk,
+            to_status=OrderStatus.CANCELLED,
+            actor=request.user,
+            by_staff=request.user.is_staff,
+        )
+        return Response(
+            self.get_serializer(selectors.order_get_for_actor(actor=request.user, order_id=order.pk)).data
+        )
+
+
+class AdminOrderFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=OrderStatus.choices)
+    user = filters.NumberFilter(field_name="user_id", min_value=1)
+
+    class Meta:
+        model = Order
+        fields = ["status", "user"]
+
+
+class AdminOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAdminUser]
+    serializer_class = AdminOrderSerializer
+    filterset_class = AdminOrderFilter
+
+    def get_queryset(self):
+        return selectors.order_queryset().prefetch_related("status_changes").order_by("-created_at", "-id")
+
+    @extend_schema(request=AdminOrderUpdateSerializer, responses=AdminOrderSerializer)
+    def partial_update(self, request, pk=None):
+        order = self.get_object()
+        payload = AdminOrderUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.order_transition(
+            order_id=order.pk,
+            to_status=payload.validated_data["status"],
+            actor=request.user,
+            by_staff=True,
+            note=payload.validated_data["note"],
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
+
+
+class AdminCouponViewSet(viewsets.ModelViewSet):
+    permission_classes = [IsAdminUser]
+    serializer_class = CouponSerializer
+    queryset = Coupon.objects.order_by("-created_at", "-id")
+
+    def perform_destroy(self, instance):
+        # A coupon that orders point at stays for their history; it only stops being usable.
+        if instance.orders.exists():
+            Coupon.objects.filter(pk=instance.pk).update(is_active=False)
+        else:
+            instance.delete()
+
+
+class AdminReportViewSet(viewsets.ViewSet):
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First day (inclusive)."),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last day (inclusive)."),
+        ],
+        responses=SalesReportSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def sales(self, request):
+        query = SalesReportQuerySerializer(
+            data={
+                "date_from": request.query_params.get("from") or None,
+                "date_to": request.query_params.get("to") or None,
+            }
+        )
+        query.is_valid(raise_exception=True)
+        report = selectors.sales_report(**query.validated_data)
+        return Response(SalesReportSerializer(report).data)
+
+    @extend_schema(parameters=[LowStockQuerySerializer], responses=BookSerializer(many=True))
+    @action(detail=False, methods=["get"], url_path="low-stock")
+    def low_stock(self, request):
+        query = LowStockQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            selectors.low_stock_books(**query.validated_data), request, view=self
+        )
+        return paginator.get_paginated_response(
+            BookSerializer(page, many=True, context={"request": request}).data
+        )

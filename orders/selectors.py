@@ -1,0 +1,77 @@
+"""Order reads: a customer's own orders, the staff views and the sales reports."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+
+from bookstore.errors import NotFound
+from catalog.selectors import book_queryset
+
+from .models import SOLD_STATUSES, Order, OrderItem
+
+
+def order_queryset() -> QuerySet:
+    return Order.objects.select_related("user", "coupon").prefetch_related("items")
+
+
+def order_list_for_user(*, user) -> QuerySet:
+    return order_queryset().filter(user=user).order_by("-created_at", "-id")
+
+
+def order_get_for_user(*, user, order_id: int) -> Order:
+    """The user's own order; someone else's is reported missing, never forbidden."""
+    order = order_queryset().filter(user=user, pk=order_id).first()
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def order_get_for_actor(*, actor, order_id: int) -> Order:
+    """Staff see every order; anyone else only their own."""
+    if not actor.is_staff:
+        return order_get_for_user(user=actor, order_id=order_id)
+    order = order_queryset().filter(pk=order_id).first()
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def book_purchased_by(*, user, book_id: int) -> bool:
+    """Whether the user has a paid (or later) order containing this book."""
+    return OrderItem.objects.filter(
+        order__user=user, order__status__in=SOLD_STATUSES, book_id=book_id
+    ).exists()
+
+
+def _day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
+    start = timezone.make_aware(datetime.combine(date_from, time.min)) if date_from else None
+    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min)) if date_to else None
+    return start, end
+
+
+def sales_report(*, date_from: date | None = None, date_to: date | None = None, top: int = 10) -> dict:
+    """Orders, revenue and units over paid-or-later orders placed between the two days (inclusive)."""
+    start, end = _day_bounds(date_from, date_to)
+    orders = Order.objects.filter(status__in=SOLD_STATUSES)
+    if start:
+        orders = orders.filter(created_at__gte=start)
+    if end:
+        orders = orders.filter(created_at__lt=end)
+    totals = orders.aggregate(orders=Count("id"), revenue=Sum("total"))
+    items = OrderItem.objects.filter(order__in=orders)
+    top_books = (
+        items.values("book_id", "title")
+        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by("-quantity", "book_id")[:top]
+    )
+    return {
+        "orders": totals["orders"],
+        "revenue": totals["revenue"] or 0,
+        "items_sold": items.aggregate(units=Sum("quantity"))["units"] or 0,
+        "top_books": list(top_books),
+    }
+
+
+def low_stock_books(*, threshold: int) -> QuerySet:
+    return book_queryset().filter(stock__lte=threshold).order_by("stock", "title", "id")

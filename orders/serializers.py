@@ -1,0 +1,153 @@
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from .coupons import coupon_normalize_code
+from .models import Coupon, Order, OrderItem, OrderStatus, OrderStatusChange
+
+User = get_user_model()
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderItem
+        fields = ["book_id", "title", "unit_price", "quantity", "line_total"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    items = OrderItemSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "id",
+            "status",
+            "items",
+            "subtotal",
+            "discount",
+            "total",
+            "currency",
+            "shipping_address",
+            "created_at",
+            "pay_by",
+        ]
+        read_only_fields = fields
+
+
+class CheckoutSerializer(serializers.Serializer):
+    shipping_address = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    coupon_code = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderStatusChange
+        fields = ["from_status", "to_status", "actor", "note", "created_at"]
+
+
+class AdminOrderSerializer(OrderSerializer):
+    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    user_email = serializers.EmailField(source="user.email", read_only=True)
+    coupon = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    status_changes = StatusChangeSerializer(many=True, read_only=True)
+
+    class Meta(OrderSerializer.Meta):
+        fields = [*OrderSerializer.Meta.fields, "user", "user_email", "coupon", "paid_at", "status_changes"]
+        read_only_fields = fields
+
+
+class AdminOrderUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class CouponSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(max_length=40)
+    percent_off = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        required=False,
+        allow_null=True,
+    )
+    amount_off = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
+    )
+    min_subtotal = serializers.DecimalField(
+        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+    max_uses = serializers.IntegerField(min_value=1, max_value=2_000_000_000, required=False, allow_null=True)
+
+    class Meta:
+        model = Coupon
+        fields = [
+            "id",
+            "code",
+            "percent_off",
+            "amount_off",
+            "valid_from",
+            "valid_until",
+            "max_uses",
+            "used_count",
+            "min_subtotal",
+            "is_active",
+            "created_at",
+        ]
+        read_only_fields = ["id", "used_count", "created_at"]
+
+    def validate_code(self, value):
+        code = coupon_normalize_code(value)
+        if not code:
+            raise serializers.ValidationError("Enter a code.")
+        others = Coupon.objects.exclude(pk=getattr(self.instance, "pk", None))
+        if others.filter(code=code).exists():
+            raise serializers.ValidationError("A coupon with this code already exists.")
+        return code
+
+    def validate(self, attrs):
+        merged = {
+            name: attrs.get(name, getattr(self.instance, name, None))
+            for name in ("percent_off", "amount_off", "valid_from", "valid_until", "max_uses")
+        }
+        if (merged["percent_off"] is None) == (merged["amount_off"] is None):
+            raise serializers.ValidationError(
+                {"percent_off": ["Give exactly one of percent_off and amount_off."]}
+            )
+        if merged["valid_from"] and merged["valid_until"] and merged["valid_from"] >= merged["valid_until"]:
+            raise serializers.ValidationError({"valid_until": ["Must be after valid_from."]})
+        used = getattr(self.instance, "used_count", 0)
+        if merged["max_uses"] is not None and merged["max_uses"] < used:
+            raise serializers.ValidationError({"max_uses": [f"Already used {used} times."]})
+        return attrs
+
+
+class SalesReportQuerySerializer(serializers.Serializer):
+    """`?from=&to=` (inclusive days); the view maps the keyword-named parameters onto these fields."""
+
+    date_from = serializers.DateField(required=False, allow_null=True)
+    date_to = serializers.DateField(required=False, allow_null=True)
+
+    def validate(self, attrs):
+        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"from": ["Must not be after `to`."]})
+        return attrs
+
+
+class TopBookSerializer(serializers.Serializer):
+    book_id = serializers.IntegerField()
+    title = serializers.CharField()
+    quantity = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class SalesReportSerializer(serializers.Serializer):
+    orders = serializers.IntegerField()
+    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    items_sold = serializers.IntegerField()
+    top_books = TopBookSerializer(many=True)
+
+
+class LowStockQuerySerializer(serializers.Serializer):
+    threshold = serializers.IntegerField(min_value=0, max_value=1_000_000, default=5)
