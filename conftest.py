@@ -50,3 +50,45 @@ def user_client(user):
 @pytest.fixture
 def staff_client(staff):
     return client_for(staff)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `mariadb` need real row locks and threads sharing one server: skip them elsewhere."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+        return
+    skip = pytest.mark.skip(reason="needs MySQL/MariaDB (set DATABASE_URL=mysql://...)")
+    for item in items:
+        if "mariadb" in item.keywords:
+            item.add_marker(skip)
+
+
+def run_in_threads(target, arguments: list[tuple], *, timeout: float = 60) -> list:
+    """Run `target(*args)` for each tuple at the same moment (behind a barrier); return results in order.
+
+    Each thread closes its own database connection, and an exception is returned as the result.
+    """
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(arguments))
+    results: list = [None] * len(arguments)
+
+    def worker(index, args):
+        try:
+            barrier.wait(timeout=timeout)
+            results[index] = target(*args)
+        except Exception as exc:  # returned to the test, which asserts on it
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, args)) for i, args in enumerate(arguments)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a worker thread hung"
+    return results
