@@ -128,3 +128,45 @@ def test_stock_never_goes_negative_under_mixed_quantities():
     assert book.stock == 7 - sold >= 0
     assert {status for status, _ in results} <= {201, 409}
     assert StockMovement.objects.filter(book=book, reason="order").aggregate(t=Sum("delta"))["t"] == -sold
+
+
+def test_a_lock_held_too_long_is_retried_then_answered_503_and_nothing_changes():
+    import threading
+
+    from django.db import connection, transaction
+
+    book = BookFactory(stock=3)
+    buyer = UserFactory()
+    cart_add_book(user=buyer, book_id=book.pk, quantity=1)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_book():
+        try:
+            with transaction.atomic():
+                Book.objects.select_for_update().get(pk=book.pk)
+                locked.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_book)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT @@SESSION.innodb_lock_wait_timeout")
+            (usual_timeout,) = cursor.fetchone()
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = 1")
+        status, body = _checkout(client_for(buyer))
+    finally:
+        release.set()
+        holder.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", [usual_timeout])
+
+    assert (status, body["code"]) == (503, "busy")
+    book.refresh_from_db()
+    assert book.stock == 3
+    assert Order.objects.count() == 0
+    assert buyer.cart.items.count() == 1
+    assert not StockMovement.objects.filter(book=book, reason="order").exists()
