@@ -30,6 +30,8 @@ class OrderViewSet(viewsets.GenericViewSet):
     serializer_class = OrderSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Order.objects.none()
         return selectors.order_list_for_user(user=self.request.user)
 
     def list(self, request):
