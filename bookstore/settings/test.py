@@ -14,3 +14,6 @@ STORAGES = {
 # Serve static files straight from the apps (no collectstatic needed outside production).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Request lines would drown pytest's captured output; warnings and errors still show.
+LOGGING["loggers"]["bookstore.request"]["level"] = "WARNING"  # noqa: F405
