@@ -14,7 +14,7 @@ from .models import Book, Genre, StockMovement
 BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre")
 
 
-def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genre | None) -> Genre:
+def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genre | None = None) -> Genre:
     genre = genre or Genre()
     ancestor = parent
     while ancestor is not None:
