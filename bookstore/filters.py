@@ -1,31 +1,25 @@
-"""Filter pieces shared by the API's filter sets."""
+"""Query-string filters shared by the list endpoints."""
 
-from django import forms
-from django.core.exceptions import ValidationError
-from django_filters.rest_framework import BooleanFilter
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-
-class TrueFalseField(forms.Field):
-    """`true` or `false` (any case; also 1/0). Anything else is an error, where django-filter's own
-    boolean widget would turn it into "no filter" and quietly answer with the unfiltered list."""
-
-    default_error_messages = {"invalid": "Use true or false."}
-    _VALUES = {"true": True, "1": True, "false": False, "0": False}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return self._VALUES[str(value).lower()]
-        except KeyError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+BOOLEAN_CHOICES = [("true", "true"), ("false", "false")]
 
 
-class StrictBooleanFilter(BooleanFilter):
-    """A boolean query filter (typed as boolean in the OpenAPI schema) that answers 400 to a typo."""
+def _is_true(value: str) -> bool:
+    return value == "true"
 
-    field_class = TrueFalseField
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(filters.TypedChoiceFilter):
+    """`true` or `false`; any other value is a 400.
+
+    django-filter's BooleanFilter turns an unknown value into "no filter", so a typo such as
+    `?is_active=flase` would silently answer with every row.
+    """
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput)
+        kwargs.setdefault("choices", BOOLEAN_CHOICES)
+        kwargs.setdefault("coerce", _is_true)
         super().__init__(*args, **kwargs)

@@ -168,16 +168,15 @@ def test_invalid_price_filter_is_400(api_client, params):
     assert set(response.json()) == set(params)
 
 
-@pytest.mark.parametrize(("true", "false"), [("true", "false"), ("True", "FALSE"), ("1", "0")])
-def test_in_stock_filter(api_client, true, false):
+def test_in_stock_filter(api_client):
     available = BookFactory(stock=3)
     sold_out = BookFactory(stock=0)
 
-    assert listed_ids(api_client.get("/api/books/", {"in_stock": true})) == ids(available)
-    assert listed_ids(api_client.get("/api/books/", {"in_stock": false})) == ids(sold_out)
+    assert listed_ids(api_client.get("/api/books/", {"in_stock": "true"})) == ids(available)
+    assert listed_ids(api_client.get("/api/books/", {"in_stock": "false"})) == ids(sold_out)
 
 
-@pytest.mark.parametrize("value", ["maybe", "yes", "2", "truee"])
+@pytest.mark.parametrize("value", ["maybe", "yes", "2", "truee", "1", "True"])
 def test_invalid_in_stock_value_is_400(api_client, value):
     BookFactory(stock=0)
     BookFactory(stock=1)
