@@ -257,6 +257,15 @@ def test_ordering(api_client, ordered_books, ordering, titles):
     assert [book["title"] for book in response.json()["results"]] == titles
 
 
+def test_unrated_books_come_last_when_best_rated_come_first(api_client, ordered_books):
+    unrated = BookFactory(title="Delta", avg_rating=None)
+
+    response = api_client.get("/api/books/", {"ordering": "-avg_rating"})
+
+    assert [book["title"] for book in response.json()["results"]] == ["Alpha", "Gamma", "Beta", "Delta"]
+    assert response.json()["results"][-1]["id"] == unrated.pk
+
+
 def test_default_order_is_newest_first(api_client, ordered_books):
     response = api_client.get("/api/books/")
 
