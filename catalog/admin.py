@@ -51,6 +51,12 @@ class BookAdminForm(forms.ModelForm):
         model = Book
         fields = ["title", "author", "isbn", "description", "price", "stock", "genre", "cover", "is_active"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The page posts back the count it showed, so `changed_data` tells an edited stock field from
+        # one that merely shows a number a checkout has decremented since.
+        self.fields["stock"].show_hidden_initial = True
+
     def clean_isbn(self):
         return isbn_validate(self.cleaned_data["isbn"])
 
@@ -68,10 +74,14 @@ class BookAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Stock changes made here go through the ledger like any other, and never overwrite a
-        concurrent checkout's decrement (the row's stock column is left to the service)."""
+        concurrent checkout's decrement: the stock column is only written, by the service, when the
+        operator changed the field (a stock-take), and the other counters are not written at all."""
         new_stock = form.cleaned_data.get("stock", 0)
         if change:
-            obj.save(update_fields=[name for name in form.Meta.fields if name != "stock"])
+            obj.save(update_fields=[*(name for name in form.Meta.fields if name != "stock"), "updated_at"])
+            if "stock" not in form.changed_data:
+                obj.refresh_from_db(fields=["stock"])
+                return
             reason = StockMovement.Reason.ADJUSTMENT
         else:
             obj.stock = 0

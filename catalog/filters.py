@@ -1,5 +1,7 @@
 from django_filters import rest_framework as filters
 
+from bookstore.filters import StrictBooleanFilter
+
 from .models import Book, Genre
 from .selectors import book_search, genre_descendant_ids
 
@@ -14,7 +16,7 @@ class BookFilter(filters.FilterSet):
     max_price = filters.NumberFilter(
         field_name="price", lookup_expr="lte", min_value=0, max_digits=12, decimal_places=2
     )
-    in_stock = filters.BooleanFilter(method="filter_in_stock")
+    in_stock = StrictBooleanFilter(method="filter_in_stock")
     ordering = filters.OrderingFilter(
         fields=(
             ("price", "price"),

@@ -36,7 +36,9 @@ class Book(models.Model):
     price = models.DecimalField(
         max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
-    stock = models.PositiveIntegerField(default=0)
+    # Signed on purpose: on MySQL/MariaDB an UNSIGNED column answers a negative value with a range
+    # error (DataError) before the CHECK below can answer it with the IntegrityError callers expect.
+    stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
     genre = models.ForeignKey(Genre, null=True, blank=True, related_name="books", on_delete=models.SET_NULL)
     cover = models.ImageField(upload_to="covers/", blank=True)
     # Kept in step by the review services (same transaction), so lists can sort by rating cheaply.

@@ -14,7 +14,7 @@ from .models import Book, Genre, StockMovement
 BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre")
 
 
-def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genre | None) -> Genre:
+def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genre | None = None) -> Genre:
     genre = genre or Genre()
     ancestor = parent
     while ancestor is not None:
@@ -30,10 +30,10 @@ def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genr
     return genre
 
 
-def _save_book(book: Book) -> None:
+def _save_book(book: Book, *, update_fields: list[str] | None = None) -> None:
     try:
         with transaction.atomic():
-            book.save()
+            book.save(update_fields=update_fields)
     except IntegrityError as exc:
         if Book.objects.exclude(pk=book.pk).filter(isbn=book.isbn).exists():
             raise ValidationError({"isbn": ["A book with this ISBN already exists."]}) from exc
@@ -53,12 +53,15 @@ def book_create(*, actor=None, stock: int = 0, **fields) -> Book:
 
 @transaction.atomic
 def book_update(*, book: Book, actor=None, **fields) -> Book:
+    """Only the catalog fields are written: stock, ratings and `is_active` may have changed since
+    `book` was read (a checkout, a review, a removal) and must not be put back. A new stock count
+    goes through the ledger, compared with the locked row rather than with `book`."""
     for name in BOOK_FIELDS:
         if name in fields:
             setattr(book, name, fields[name])
     book.isbn = isbn_validate(book.isbn)
-    _save_book(book)
-    if "stock" in fields and fields["stock"] != book.stock:
+    _save_book(book, update_fields=[*BOOK_FIELDS, "updated_at"])
+    if "stock" in fields:
         book = book_set_stock(book_id=book.pk, stock=fields["stock"], actor=actor)
     return book
 

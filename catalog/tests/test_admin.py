@@ -1,0 +1,265 @@
+"""Django admin for books: the changelist, the ledger inline, and stock that only moves through the ledger."""
+
+from decimal import Decimal
+
+import pytest
+from django import forms
+from django.test import Client
+
+from accounts.factories import UserFactory
+from catalog import services
+from catalog.factories import BookFactory, GenreFactory
+from catalog.models import Book, StockMovement
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/catalog/book/"
+ADD = "/admin/catalog/book/add/"
+
+
+@pytest.fixture
+def superuser():
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(superuser):
+    client = Client()
+    client.force_login(superuser)
+    return client
+
+
+def change_url(book) -> str:
+    return f"/admin/catalog/book/{book.pk}/change/"
+
+
+def listed(response) -> set[int]:
+    assert response.status_code == 200
+    return {book.pk for book in response.context["cl"].result_list}
+
+
+def form_data(response, **changes) -> dict:
+    """What a browser would post back from the admin page in `response`, with `changes` typed in."""
+    form = response.context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        if isinstance(field, forms.FileField):
+            continue
+        value = form[name].value()
+        if isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+            continue
+        data[name] = "" if value is None else value
+        if field.show_hidden_initial:
+            data[form.add_initial_prefix(name)] = data[name]
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+    data.update(changes)
+    return data
+
+
+# --- changelist ---------------------------------------------------------------------------------
+
+
+def test_changelist_loads_and_searches(admin_client):
+    dune = BookFactory(title="Dune", author="Frank Herbert", isbn="9780306406157")
+    emma = BookFactory(title="Emma", author="Jane Austen")
+
+    assert listed(admin_client.get(CHANGELIST)) == {dune.pk, emma.pk}
+    assert listed(admin_client.get(CHANGELIST, {"q": "dune"})) == {dune.pk}
+    assert listed(admin_client.get(CHANGELIST, {"q": "austen"})) == {emma.pk}
+    assert listed(admin_client.get(CHANGELIST, {"q": "9780306406157"})) == {dune.pk}
+
+
+def test_changelist_filters_by_genre_and_stock(admin_client):
+    crime = GenreFactory(name="Crime")
+    in_stock = BookFactory(genre=crime, stock=2)
+    sold_out = BookFactory(genre=crime, stock=0)
+    other = BookFactory(stock=5)
+
+    assert listed(admin_client.get(CHANGELIST, {"genre__id__exact": crime.pk})) == {in_stock.pk, sold_out.pk}
+    assert listed(admin_client.get(CHANGELIST, {"in_stock": "yes"})) == {in_stock.pk, other.pk}
+    assert listed(admin_client.get(CHANGELIST, {"in_stock": "no"})) == {sold_out.pk}
+    assert listed(admin_client.get(CHANGELIST, {"in_stock": "no", "genre__id__exact": crime.pk})) == {
+        sold_out.pk
+    }
+
+
+def test_changelist_shows_removed_books_to_staff(admin_client):
+    removed = BookFactory(is_active=False)
+    BookFactory()
+
+    assert listed(admin_client.get(CHANGELIST, {"is_active__exact": "0"})) == {removed.pk}
+
+
+def test_customer_cannot_open_the_admin(user):
+    client = Client()
+    client.force_login(user)
+
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+# --- change page --------------------------------------------------------------------------------
+
+
+def test_change_page_shows_the_stock_ledger(admin_client, staff):
+    book = BookFactory(stock=0)
+    services.stock_adjust(
+        book_id=book.pk, delta=7, reason=StockMovement.Reason.INITIAL, note="first delivery"
+    )
+    services.stock_adjust(book_id=book.pk, delta=-2, reason=StockMovement.Reason.ADJUSTMENT, actor=staff)
+
+    response = admin_client.get(change_url(book))
+
+    assert response.status_code == 200
+    (inline,) = response.context["inline_admin_formsets"]
+    shown = [form.instance for form in inline.formset.forms]
+    assert [(m.delta, m.stock_after) for m in shown] == [(-2, 5), (7, 7)]
+    assert not inline.formset.extra_forms
+    assert b"first delivery" in response.content
+    assert b"Manual adjustment" in response.content
+
+
+def test_saving_a_new_stock_value_writes_an_adjustment_row(admin_client, superuser):
+    book = BookFactory(stock=4, title="Old title")
+    page = admin_client.get(change_url(book))
+
+    response = admin_client.post(change_url(book), form_data(page, stock=9, title="New title"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    book.refresh_from_db()
+    assert (book.title, book.stock) == ("New title", 9)
+    movement = StockMovement.objects.get(book=book)
+    assert (movement.delta, movement.stock_after, movement.reason, movement.actor) == (
+        5,
+        9,
+        StockMovement.Reason.ADJUSTMENT,
+        superuser,
+    )
+
+
+def test_saving_other_fields_leaves_stock_and_ledger_alone(admin_client):
+    book = BookFactory(stock=4, price=Decimal("10.00"))
+    page = admin_client.get(change_url(book))
+
+    response = admin_client.post(change_url(book), form_data(page, price="11.50"))
+
+    assert response.status_code == 302
+    book.refresh_from_db()
+    assert (book.price, book.stock) == (Decimal("11.50"), 4)
+    assert not StockMovement.objects.exists()
+
+
+def test_saving_without_touching_stock_keeps_a_checkout_made_meanwhile(admin_client):
+    """The form still shows 10 when a checkout takes 3: saving a price must not put the 3 back."""
+    book = BookFactory(stock=10, price=Decimal("10.00"))
+    page = admin_client.get(change_url(book))
+    assert b'name="initial-stock" value="10"' in page.content
+    services.stock_adjust(book_id=book.pk, delta=-3, reason=StockMovement.Reason.ORDER)
+
+    response = admin_client.post(change_url(book), form_data(page, price="12.00"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    book.refresh_from_db()
+    assert (book.price, book.stock) == (Decimal("12.00"), 7)
+    assert list(StockMovement.objects.values_list("reason", "delta")) == [("order", -3)]
+
+
+def test_saving_keeps_ratings_written_meanwhile(admin_client):
+    book = BookFactory()
+    page = admin_client.get(change_url(book))
+    Book.objects.filter(pk=book.pk).update(avg_rating=Decimal("3.50"), review_count=2)
+
+    admin_client.post(change_url(book), form_data(page, title="Renamed"))
+
+    book.refresh_from_db()
+    assert (book.title, book.avg_rating, book.review_count) == ("Renamed", Decimal("3.50"), 2)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"stock": "-1"}, "stock"),
+        ({"price": "0"}, "price"),
+        ({"isbn": "0-306-40615-3"}, "isbn"),
+        ({"isbn": "0-8044-2957-X"}, "isbn"),  # another book's ISBN, in its ISBN-10 form
+    ],
+)
+def test_invalid_admin_change_is_refused_and_changes_nothing(admin_client, changes, field):
+    BookFactory(isbn="9780804429573")
+    book = BookFactory(stock=4, price=Decimal("10.00"))
+    before = Book.objects.filter(pk=book.pk).values().get()
+    page = admin_client.get(change_url(book))
+
+    response = admin_client.post(change_url(book), form_data(page, **changes))
+
+    assert response.status_code == 200
+    assert field in response.context["adminform"].form.errors
+    assert Book.objects.filter(pk=book.pk).values().get() == before
+    assert not StockMovement.objects.exists()
+
+
+# --- add page -----------------------------------------------------------------------------------
+
+
+def new_book_data(page, **changes) -> dict:
+    return form_data(
+        page,
+        title="Middlemarch",
+        author="George Eliot",
+        isbn="0-306-40615-2",
+        price="9.99",
+        **changes,
+    )
+
+
+def test_adding_a_book_with_stock_writes_an_initial_row(admin_client, superuser):
+    genre = GenreFactory()
+    page = admin_client.get(ADD)
+
+    response = admin_client.post(ADD, new_book_data(page, stock="6", genre=genre.pk))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    book = Book.objects.get()
+    assert (book.title, book.isbn, book.stock, book.genre, book.is_active) == (
+        "Middlemarch",
+        "9780306406157",
+        6,
+        genre,
+        True,
+    )
+    movement = StockMovement.objects.get(book=book)
+    assert (movement.delta, movement.stock_after, movement.reason, movement.actor) == (
+        6,
+        6,
+        StockMovement.Reason.INITIAL,
+        superuser,
+    )
+
+
+def test_adding_a_book_without_stock_writes_no_row(admin_client):
+    page = admin_client.get(ADD)
+
+    response = admin_client.post(ADD, new_book_data(page, stock="0"))
+
+    assert response.status_code == 302
+    assert Book.objects.get().stock == 0
+    assert not StockMovement.objects.exists()
+
+
+def test_adding_a_duplicate_isbn_is_refused(admin_client):
+    BookFactory(isbn="9780306406157")
+    page = admin_client.get(ADD)
+
+    response = admin_client.post(ADD, new_book_data(page, stock="3"))
+
+    assert response.status_code == 200
+    assert "isbn" in response.context["adminform"].form.errors
+    assert Book.objects.count() == 1
+    assert not StockMovement.objects.exists()
