@@ -1,7 +1,12 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+from bookstore.errors import PayloadTooLarge
 
 from . import services
+from .covers import cover_validate
 from .isbn import isbn_validate
 from .models import Book, Genre, StockMovement
 
@@ -60,6 +65,23 @@ class BookAdminForm(forms.ModelForm):
     def clean_isbn(self):
         return isbn_validate(self.cleaned_data["isbn"])
 
+    def clean_cover(self):
+        """A new upload gets the same checks as the API's cover endpoint (type, decoding, size)."""
+        cover = self.cleaned_data.get("cover")
+        if isinstance(cover, UploadedFile):
+            try:
+                cover_validate(cover)
+            except PayloadTooLarge as exc:
+                raise forms.ValidationError(exc.detail) from exc
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.messages) from exc
+        return cover
+
+    @property
+    def new_cover(self) -> UploadedFile | None:
+        cover = self.cleaned_data.get("cover")
+        return cover if isinstance(cover, UploadedFile) else None
+
 
 @admin.register(Book)
 class BookAdmin(admin.ModelAdmin):
@@ -77,17 +99,19 @@ class BookAdmin(admin.ModelAdmin):
         concurrent checkout's decrement: the stock column is only written, by the service, when the
         operator changed the field (a stock-take), and the other counters are not written at all."""
         new_stock = form.cleaned_data.get("stock", 0)
+        new_cover = form.new_cover
+        if new_cover:
+            obj.cover = Book.objects.get(pk=obj.pk).cover if change else ""
         if change:
             obj.save(update_fields=[*(name for name in form.Meta.fields if name != "stock"), "updated_at"])
-            if "stock" not in form.changed_data:
-                obj.refresh_from_db(fields=["stock"])
-                return
-            reason = StockMovement.Reason.ADJUSTMENT
         else:
             obj.stock = 0
             obj.save()
-            reason = StockMovement.Reason.INITIAL
-        services.book_set_stock(
-            book_id=obj.pk, stock=new_stock, actor=request.user, reason=reason, note="admin"
-        )
+        if new_cover:
+            services.book_set_cover(book=obj, upload=new_cover)
+        if not change or "stock" in form.changed_data:
+            reason = StockMovement.Reason.ADJUSTMENT if change else StockMovement.Reason.INITIAL
+            services.book_set_stock(
+                book_id=obj.pk, stock=new_stock, actor=request.user, reason=reason, note="admin"
+            )
         obj.refresh_from_db()

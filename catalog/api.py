@@ -24,7 +24,6 @@ class GenreViewSet(viewsets.ModelViewSet):
     queryset = Genre.objects.order_by("name", "id")
     serializer_class = GenreSerializer
     permission_classes = [IsStaffOrReadOnly]
-    pagination_class = None
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def perform_create(self, serializer):

@@ -10,6 +10,8 @@ from PIL import Image, UnidentifiedImageError
 from bookstore.errors import PayloadTooLarge
 
 EXTENSION_BY_FORMAT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# A cover never needs more; a small, highly compressed file must not make us decode a giant bitmap.
+MAX_PIXELS = 40_000_000
 
 
 def cover_validate(upload: UploadedFile) -> str:
@@ -20,7 +22,10 @@ def cover_validate(upload: UploadedFile) -> str:
         upload.seek(0)
         with Image.open(upload) as image:
             image_format = image.format
+            too_big = image.width * image.height > MAX_PIXELS
             image.verify()
+        if too_big:
+            raise ValidationError({"image": [f"The image has more than {MAX_PIXELS:,} pixels."]})
         upload.seek(0)
         with Image.open(upload) as image:
             image.load()  # verify() skips pixel data; a truncated file only fails here

@@ -263,3 +263,44 @@ def test_adding_a_duplicate_isbn_is_refused(admin_client):
     assert "isbn" in response.context["adminform"].form.errors
     assert Book.objects.count() == 1
     assert not StockMovement.objects.exists()
+
+
+# --- covers through the admin -------------------------------------------------------------------
+
+
+def test_admin_cover_upload_is_checked_and_stored_under_a_generated_name(admin_client):
+    from catalog.tests.test_cover import image_bytes, stored_files, upload
+
+    book = BookFactory()
+    page = admin_client.get(change_url(book))
+    data = form_data(page, cover=upload("my holiday.png", image_bytes("PNG"), "image/png"))
+
+    response = admin_client.post(change_url(book), data)
+
+    assert response.status_code == 302
+    book.refresh_from_db()
+    assert book.cover.name.startswith("covers/") and book.cover.name.endswith(".png")
+    assert "holiday" not in book.cover.name
+    assert [path.name for path in stored_files()] == [book.cover.name.split("/")[-1]]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("cover.gif", "GIF"), ("cover.jpg", b"this is text, not a picture")],
+)
+def test_admin_refuses_a_cover_that_is_not_an_accepted_image(admin_client, name, content):
+    from catalog.tests.test_cover import image_bytes, stored_files, upload
+
+    book = BookFactory()
+    page = admin_client.get(change_url(book))
+    payload = image_bytes(content) if content == "GIF" else content
+    data = form_data(page, cover=upload(name, payload), title="Changed title")
+
+    response = admin_client.post(change_url(book), data)
+
+    assert response.status_code == 200  # the form comes back with an error
+    assert response.context["adminform"].form.errors["cover"]
+    book.refresh_from_db()
+    assert not book.cover
+    assert book.title != "Changed title"
+    assert stored_files() == []

@@ -15,7 +15,8 @@ def test_anyone_lists_genres_with_their_parent(api_client):
     response = api_client.get("/api/genres/")
 
     assert response.status_code == 200
-    assert sorted(response.json(), key=lambda genre: genre["id"]) == [
+    assert response.json()["count"] == 2
+    assert sorted(response.json()["results"], key=lambda genre: genre["id"]) == [
         {"id": fiction.pk, "name": "Fiction", "slug": "fiction", "parent": None},
         {"id": crime.pk, "name": "Crime", "slug": "crime", "parent": fiction.pk},
     ]
@@ -27,7 +28,7 @@ def test_genre_list_answers_without_trailing_slash(api_client):
     response = api_client.get("/api/genres")
 
     assert response.status_code == 200
-    assert len(response.json()) == 1
+    assert len(response.json()["results"]) == 1
 
 
 def test_anyone_reads_one_genre(api_client):
