@@ -6,6 +6,9 @@ from rest_framework.test import APIClient
 from accounts.factories import StaffFactory, UserFactory
 from accounts.tokens import token_pair_for_user
 
+# Chromium + Playwright fixtures (`browser`, `page`) for tests marked `browser`.
+pytest_plugins = ["tests_browser.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):

@@ -11,12 +11,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from . import selectors, serializers, services, tokens
+from .login_throttle import client_ip
 
 User = get_user_model()
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class AuthViewSet(viewsets.GenericViewSet):

@@ -10,6 +10,11 @@ from django.conf import settings
 from django.core.cache import cache
 
 
+def client_ip(request) -> str:
+    """The address failures are counted against (the API and the login page share it)."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _keys(*, email: str, ip: str) -> list[str]:
     account = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
     return [f"login-fail:ip:{ip}", f"login-fail:account:{account}"]

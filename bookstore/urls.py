@@ -6,6 +6,9 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(("bookstore.api_urls", "api"))),
+    path("accounts/", include("accounts.urls")),
+    # The shopper pages; the catalog owns the site root.
+    path("", include("catalog.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,5 +1,7 @@
 """Catalog reads, shaped once for the API, the shop pages and the admin."""
 
+from dataclasses import dataclass, field
+
 from django.db.models import Q, QuerySet
 
 from .isbn import isbn_normalize
@@ -14,6 +16,32 @@ def genre_descendant_ids(genre: Genre) -> list[int]:
         frontier = [pk for pk in frontier if pk not in ids]
         ids.extend(frontier)
     return ids
+
+
+@dataclass
+class GenreNode:
+    genre: Genre
+    children: list["GenreNode"] = field(default_factory=list)
+
+
+def genre_tree() -> list[GenreNode]:
+    """Every genre nested under its parent, top level first, each level by name; one query."""
+    nodes = {genre.pk: GenreNode(genre) for genre in Genre.objects.order_by("name", "id")}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.genre.parent_id)
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def genre_path(genre: Genre) -> list[Genre]:
+    """The genre's ancestors from the top level down, ending with the genre itself (breadcrumbs)."""
+    path, seen = [genre], {genre.pk}
+    while path[0].parent_id and path[0].parent_id not in seen:
+        parent = Genre.objects.get(pk=path[0].parent_id)
+        seen.add(parent.pk)
+        path.insert(0, parent)
+    return path
 
 
 def book_queryset() -> QuerySet:

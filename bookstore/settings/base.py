@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "bookstore",  # the project's template tags (templatetags/shop.py)
     "accounts",
     "catalog",
     "cart",
@@ -115,6 +116,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Bookstore <shop@bookstore.lo
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 
 # --- Shop ----------------------------------------------------------------------------------------
+# Where shoppers reach the site; links in emails are built from it (mail is rendered without a request).
+SHOP_BASE_URL = env_str("SHOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHOP_CURRENCY = env_str("SHOP_CURRENCY", "USD").upper()
 PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 30)
 COVER_MAX_BYTES = 5 * 1024 * 1024

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("register/", views.register_view, name="register"),
+    path("password-reset/", views.password_reset_view, name="password_reset"),
+    path("password-reset/done/", views.password_reset_done_view, name="password_reset_done"),
+    path(
+        "password-reset/confirm/<str:uidb64>/<str:token>/",
+        views.password_reset_confirm_view,
+        name="password_reset_confirm",
+    ),
+    path("password/", views.password_change_view, name="password_change"),
+    path("profile/", views.profile_view, name="profile"),
+]

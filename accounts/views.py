@@ -1,0 +1,161 @@
+"""Account pages for shoppers: session login/out, registration, password reset and change, profile.
+
+Each view checks the form's shape and hands the work to `accounts.services`, the same functions the
+API uses, so throttling, uniqueness and password rules are enforced in one place.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bookstore.forms import form_add_service_errors
+
+from . import forms, services
+from .login_throttle import client_ip
+
+
+def _safe_next(request) -> str:
+    """The `next` page to return to, only when it points back into this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _bound(form_class, request, **kwargs):
+    return form_class(request.POST if request.method == "POST" else None, **kwargs)
+
+
+def _log_in(request, user) -> None:
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    form = _bound(forms.LoginForm, request)
+    status = 200
+    if form.is_valid():
+        try:
+            user = services.user_authenticate(request=request, ip=client_ip(request), **form.cleaned_data)
+        except services.LoginThrottled:
+            minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
+            form.add_error(None, f"Too many failed logins. Please wait {minutes} minutes and try again.")
+            status = 429
+        else:
+            if user is not None:
+                _log_in(request, user)
+                messages.success(request, f"Welcome back, {user.first_name or user.username}.")
+                return redirect(_safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
+            form.add_error(None, "The email or password is not correct.")
+    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status)
+
+
+@sensitive_post_parameters("password", "password2")
+@require_http_methods(["GET", "POST"])
+def register_view(request):
+    form = _bound(forms.RegisterForm, request)
+    if form.is_valid():
+        data = {name: value for name, value in form.cleaned_data.items() if name != "password2"}
+        try:
+            user = services.user_register(**data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            _log_in(request, user)
+            messages.success(request, "Welcome! Your account has been created and you are logged in.")
+            return redirect(_safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
+    return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request)})
+
+
+@require_POST
+def logout_view(request):
+    auth_logout(request)
+    messages.info(request, "You have been logged out.")
+    return redirect(settings.LOGOUT_REDIRECT_URL)
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset_view(request):
+    form = _bound(forms.PasswordResetForm, request)
+    if form.is_valid():
+        services.password_reset_request(email=form.cleaned_data["email"])
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_done_view(request):
+    return render(request, "accounts/password_reset_done.html")
+
+
+@sensitive_post_parameters("new_password", "new_password2")
+@require_http_methods(["GET", "POST"])
+def password_reset_confirm_view(request, uidb64: str, token: str):
+    try:
+        account = services.password_reset_user(uid=uidb64, token=token)
+    except ValidationError:
+        return render(request, "accounts/password_reset_invalid.html", status=400)
+    form = _bound(forms.SetPasswordForm, request)
+    if form.is_valid():
+        try:
+            services.password_reset_confirm(
+                uid=uidb64, token=token, new_password=form.cleaned_data["new_password"]
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your password has been changed. You can log in with it now.")
+            return redirect("accounts:login")
+    return render(request, "accounts/password_reset_confirm.html", {"form": form, "account": account})
+
+
+@sensitive_post_parameters("old_password", "new_password", "new_password2")
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_view(request):
+    form = _bound(forms.PasswordChangeForm, request)
+    if form.is_valid():
+        try:
+            services.user_change_password(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            # The session carries a hash of the password: refresh it so this browser stays logged in.
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "Your password has been changed.")
+            return redirect("accounts:profile")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_view(request):
+    user = request.user
+    form = _bound(
+        forms.ProfileForm,
+        request,
+        initial={"username": user.username, "first_name": user.first_name, "last_name": user.last_name},
+    )
+    if form.is_valid():
+        try:
+            services.user_update_profile(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, "Your profile has been saved.")
+            return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})

@@ -1,0 +1,51 @@
+"""Template helpers every shop page and email uses: money, absolute links, and optional features.
+
+`url_exists` lets the shared layout link to a page (cart, wishlist, orders) only once the app that
+serves it is wired in, so the layout never breaks while features are added one by one.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+register = template.Library()
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+@register.simple_tag
+def url_exists(name: str, *args, **kwargs) -> bool:
+    """True when `{% url name ... %}` would resolve: `{% url_exists "cart:add" as cart_ready %}`."""
+    try:
+        reverse(name, args=args, kwargs=kwargs)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+@register.simple_tag
+def absolute_url(name: str, *args, **kwargs) -> str:
+    """A full link to a named page for places without a request (emails): SHOP_BASE_URL + path."""
+    return settings.SHOP_BASE_URL + reverse(name, args=args, kwargs=kwargs)
+
+
+@register.filter
+def money(value) -> str:
+    """A price in the shop's currency: `$12.50`, or `12.50 CHF` for currencies without a symbol here."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value).quantize(Decimal("0.01"))
+    except (InvalidOperation, TypeError, ValueError):
+        return ""
+    currency = settings.SHOP_CURRENCY
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    return f"{symbol}{amount:,}" if symbol else f"{amount:,} {currency}"
+
+
+@register.simple_tag
+def page_numbers(page) -> list:
+    """Page numbers around the current page, with `…` gaps, for `includes/pagination.html`."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))

@@ -1,0 +1,58 @@
+"""The shared template helpers: optional links, absolute links for emails, money, page numbers."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.paginator import Paginator
+from django.template import Context, Template
+
+from bookstore.templatetags.shop import absolute_url, money, page_numbers, url_exists
+
+
+def test_url_exists_tells_wired_pages_from_missing_ones():
+    assert url_exists("catalog:home") is True
+    assert url_exists("catalog:book_detail", 3) is True
+    assert url_exists("cart:add") is False
+    assert url_exists("catalog:book_detail") is False  # missing its argument
+
+
+def test_url_exists_in_a_template():
+    template = Template(
+        '{% load shop %}{% url_exists "cart:detail" as ready %}{% if ready %}cart{% else %}none{% endif %}'
+    )
+
+    assert template.render(Context()) == "none"
+
+
+def test_absolute_url_uses_shop_base_url(settings):
+    settings.SHOP_BASE_URL = "https://books.example.com"
+
+    assert absolute_url("catalog:book_detail", book_id=7) == "https://books.example.com/books/7/"
+
+
+@pytest.mark.parametrize(
+    ("currency", "value", "expected"),
+    [
+        ("USD", Decimal("12.5"), "$12.50"),
+        ("USD", Decimal("1234.56"), "$1,234.56"),
+        ("EUR", "3", "€3.00"),
+        ("CHF", Decimal("9.99"), "9.99 CHF"),
+        ("USD", None, ""),
+        ("USD", "not money", ""),
+    ],
+)
+def test_money(settings, currency, value, expected):
+    settings.SHOP_CURRENCY = currency
+
+    assert money(value) == expected
+
+
+def test_page_numbers_elide_far_pages():
+    page = Paginator(range(200), 10).get_page(10)
+
+    numbers = page_numbers(page)
+
+    assert numbers[0] == 1
+    assert numbers[-1] == 20
+    assert [n for n in numbers if isinstance(n, int) and 8 <= n <= 12] == [8, 9, 10, 11, 12]
+    assert page.paginator.ELLIPSIS in numbers

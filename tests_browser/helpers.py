@@ -1,0 +1,20 @@
+"""Helpers for browser tests: screenshots into test-artifacts/screenshots/."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+
+SCREENSHOT_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+
+
+def screenshot_path(name: str) -> Path:
+    return SCREENSHOT_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot as test-artifacts/screenshots/<name>.png and return its path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    path = screenshot_path(name)
+    page.screenshot(path=str(path), full_page=True)
+    return path
