@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
+from bookstore.filters import StrictBooleanFilter
+
 from . import selectors, serializers, services, tokens
 
 User = get_user_model()
@@ -129,7 +131,7 @@ class MeViewSet(viewsets.GenericViewSet):
 
 class AdminUserFilter(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", max_length=100)
-    is_active = filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = User
