@@ -172,3 +172,26 @@ def test_customers_are_sent_to_the_admin_login(client, user):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
+def test_change_form_cannot_bypass_the_deactivation_service(admin_client):
+    """Unticking "active" on the change form would leave the refresh tokens alive for a reactivation."""
+    target = UserFactory()
+    session = token_pair(target)
+    form = {
+        "username": target.username,
+        "email": target.email,
+        "first_name": "Renamed",
+        "last_name": target.last_name,
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }  # no "is_active": an unticked checkbox
+
+    response = admin_client.post(f"{CHANGELIST}{target.pk}/change/", form)
+
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.first_name == "Renamed"
+    assert target.is_active
+    assert refresh(session["refresh"]).status_code == 200
