@@ -45,3 +45,11 @@ def test_doc_pages_load_only_local_assets(path):
     for asset in assets:
         assert asset.startswith("/static/"), asset
         assert client.get(asset).status_code == 200, asset
+
+
+@pytest.mark.django_db
+def test_redoc_blocks_the_logo_its_bundle_fetches_from_a_cdn():
+    """The ReDoc bundle always draws a logo from cdn.redoc.ly; an image policy keeps it from loading."""
+    html = Client().get("/api/redoc/").content.decode()
+
+    assert """<meta http-equiv="Content-Security-Policy" content="img-src 'self' data: blob:">""" in html
