@@ -125,3 +125,13 @@ def test_login_success_does_not_reset_the_address_counter(user):
     assert login("last-guess@example.com", "wrong-password-1").status_code == 401
 
     assert_refused_without_tokens(login(user.email), 429)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [1, 3])
+def test_login_failure_limit_comes_from_settings(settings, user, limit):
+    settings.LOGIN_FAILURE_LIMIT = limit
+    for _ in range(limit):
+        assert login(user.email, "wrong-password-1").status_code == 401
+
+    assert_refused_without_tokens(login(user.email), 429)
