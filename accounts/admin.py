@@ -19,6 +19,9 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "username", "password1", "password2")}),
     )
     actions = ["deactivate_users", "reactivate_users"]
+    # (De)activation goes through the actions, i.e. the service that also revokes the user's tokens;
+    # a ticked box on the change form would skip it and let the tokens revive on reactivation.
+    readonly_fields = ["is_active"]
 
     @admin.action(description="Deactivate selected users (their tokens stop working)")
     def deactivate_users(self, request, queryset):

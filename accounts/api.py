@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import update_last_login
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
@@ -9,6 +10,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+
+from bookstore.filters import StrictBooleanFilter
 
 from . import selectors, serializers, services, tokens
 from .login_throttle import client_ip
@@ -52,6 +56,9 @@ class AuthViewSet(viewsets.GenericViewSet):
             ) from None
         if user is None:
             raise exceptions.AuthenticationFailed("No active account found with the given credentials.")
+        # As simplejwt's own login view does (and a session login): staff see when a user last came.
+        if jwt_settings.UPDATE_LAST_LOGIN:
+            update_last_login(None, user)
         return Response(tokens.token_pair_for_user(user))
 
     @extend_schema(request=serializers.RefreshSerializer, responses={200: serializers.TokenPairSerializer})
@@ -121,7 +128,7 @@ class MeViewSet(viewsets.GenericViewSet):
 
 class AdminUserFilter(filters.FilterSet):
     search = filters.CharFilter(method="filter_search", max_length=100)
-    is_active = filters.BooleanFilter()
+    is_active = StrictBooleanFilter()
 
     class Meta:
         model = User

@@ -65,14 +65,18 @@ def user_authenticate(*, request, email: str, password: str, ip: str):
 
 
 def user_update_profile(*, user: User, **fields) -> User:
+    """Write only the profile fields given: a full save of this copy could undo a concurrent
+    deactivation or password change."""
     changes = {name: value for name, value in fields.items() if name in PROFILE_FIELDS}
+    if not changes:
+        return user
     if "username" in changes:
         _check_unique(username=changes["username"], exclude_id=user.pk)
     for name, value in changes.items():
         setattr(user, name, value)
     try:
         with transaction.atomic():
-            user.save(update_fields=list(changes) or None)
+            user.save(update_fields=list(changes))
     except IntegrityError as exc:
         raise ValidationError({"username": ["A user with this username already exists."]}) from exc
     return user

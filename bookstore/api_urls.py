@@ -33,6 +33,10 @@ urlpatterns = [
     re_path(r"^cart/?$", CartViewSet.as_view({"get": "retrieve", "delete": "clear"}), name="cart"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    re_path(r"^redoc/?$", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    re_path(
+        r"^redoc/?$",
+        SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html"),
+        name="redoc",
+    ),
     *router.urls,
 ]

@@ -1,6 +1,8 @@
 """The one DRF exception handler: business errors become `{detail, code}` with the contract's status."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -16,6 +18,12 @@ def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         # A model/service validation error is the client's fault: answer it like a serializer error.
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    # DRF converts Django's own 404/403 too, but only after this point: convert them first so their
+    # body gets a `code` like every other error.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, exceptions.APIException):
         if isinstance(response.data, dict) and "detail" in response.data:
