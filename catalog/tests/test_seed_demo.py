@@ -14,9 +14,9 @@ from catalog.models import Book, Genre, StockMovement
 User = get_user_model()
 
 
-def _seed() -> str:
+def _seed(books: int = DEFAULT_BOOK_COUNT) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out, stderr=StringIO())
+    call_command("seed_demo", books=books, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 
@@ -32,7 +32,7 @@ def _snapshot() -> dict:
 
 
 @pytest.mark.django_db
-def test_seed_demo_builds_the_catalog_once(api_client):
+def test_seed_demo_builds_the_catalog_once():
     first_output = _seed()
     after_first = _snapshot()
     second_output = _seed()
@@ -59,7 +59,7 @@ def test_seed_demo_builds_the_catalog_once(api_client):
 
 @pytest.mark.django_db
 def test_seed_demo_accounts_log_in(api_client):
-    _seed()
+    _seed(books=5)
 
     for account in DEMO_ACCOUNTS:
         response = api_client.post(
@@ -74,13 +74,13 @@ def test_seed_demo_accounts_log_in(api_client):
 
 
 @pytest.mark.django_db
-def test_seed_demo_keeps_a_changed_password(api_client):
-    _seed()
+def test_seed_demo_keeps_a_changed_password():
+    _seed(books=5)
     customer = User.objects.get(email=DEMO_ACCOUNTS[1].email)
     customer.set_password("a-new-secret-77")
     customer.save()
 
-    output = _seed()
+    output = _seed(books=5)
 
     assert "already there" in output
     customer.refresh_from_db()
