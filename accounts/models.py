@@ -22,6 +22,9 @@ class UserManager(DjangoUserManager):
 
 class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
+    # Every token carries the generation it was issued in; revoking bumps it, so reactivating an
+    # account never brings its old tokens back to life.
+    token_generation = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from bookstore.errors import InvalidTransition
+from bookstore.errors import Forbidden, InvalidTransition
 from bookstore.mail import mail_send_on_commit
 
 from .login_throttle import login_failure_record, login_failures_clear, login_is_blocked
@@ -134,6 +134,8 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
 def user_deactivate(*, user: User, actor: User) -> User:
     if user.pk == actor.pk:
         raise InvalidTransition("You cannot deactivate your own account.")
+    if user.is_superuser and not actor.is_superuser:
+        raise Forbidden("Only a superuser may deactivate a superuser.")
     User.objects.filter(pk=user.pk).update(is_active=False)
     user_tokens_revoke_all(user=user)
     user.refresh_from_db()

@@ -6,6 +6,7 @@ succeed (simplejwt's own view would hand out two live tokens).
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
@@ -15,25 +16,47 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 User = get_user_model()
 
 
+GENERATION_CLAIM = "gen"
+
+
+class ShopRefreshToken(RefreshToken):
+    """A refresh token (and the access tokens made from it) stamped with the user's token generation."""
+
+    @classmethod
+    def for_user(cls, user):
+        token = super().for_user(user)
+        token[GENERATION_CLAIM] = user.token_generation
+        return token
+
+
+def token_is_current(token, user) -> bool:
+    return token.get(GENERATION_CLAIM) == user.token_generation
+
+
 class InvalidToken(Exception):
     """The refresh token is malformed, expired, revoked or belongs to nobody who may log in."""
 
 
 def token_pair_for_user(user) -> dict[str, str]:
-    refresh = RefreshToken.for_user(user)
+    refresh = ShopRefreshToken.for_user(user)
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def _parse_refresh(raw: str) -> RefreshToken:
+def _parse_refresh(raw: str) -> ShopRefreshToken:
     try:
-        return RefreshToken(raw)  # checks signature, type, expiry and the blacklist
+        return ShopRefreshToken(raw)  # checks signature, type, expiry and the blacklist
     except TokenError as exc:
         raise InvalidToken(str(exc)) from exc
 
 
-def _user_of(token: RefreshToken):
-    user = User.objects.filter(**{api_settings.USER_ID_FIELD: token.get(api_settings.USER_ID_CLAIM)}).first()
-    if user is None or not user.is_active:
+def _user_of(token: ShopRefreshToken):
+    """The token's user, row-locked so a deactivation cannot slip in between check and issue."""
+    user = (
+        User.objects.select_for_update()
+        .filter(**{api_settings.USER_ID_FIELD: token.get(api_settings.USER_ID_CLAIM)})
+        .first()
+    )
+    if user is None or not user.is_active or not token_is_current(token, user):
         raise InvalidToken("No active account found for the given token.")
     claim = api_settings.REVOKE_TOKEN_CLAIM
     if token.get(claim) != get_md5_hash_password(user.password):
@@ -60,7 +83,8 @@ def refresh_token_revoke(*, raw: str, user) -> None:
 
 
 def user_tokens_revoke_all(*, user) -> None:
-    """Blacklist every refresh token the user still holds (access tokens die on `is_active`)."""
+    """Refuse every token issued so far and blacklist the user's outstanding refresh tokens."""
+    User.objects.filter(pk=user.pk).update(token_generation=F("token_generation") + 1)
     outstanding = OutstandingToken.objects.filter(user=user).exclude(blacklistedtoken__isnull=False)
     BlacklistedToken.objects.bulk_create(
         [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True

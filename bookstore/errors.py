@@ -46,3 +46,9 @@ class NotFound(BusinessError):
     status_code = 404
     code = "not_found"
     default_detail = "Not found."
+
+
+class Forbidden(BusinessError):
+    status_code = 403
+    code = "forbidden"
+    default_detail = "You are not allowed to do this."

@@ -254,3 +254,32 @@ def test_a_deactivated_staff_member_loses_staff_access_at_once(staff, staff_clie
     assert colleague_client.post(f"{URL}{staff.pk}/deactivate/").status_code == 401
     staff.refresh_from_db()
     assert staff.is_active
+
+
+@pytest.mark.django_db
+def test_reactivation_does_not_revive_tokens_issued_before_the_deactivation(staff_client):
+    target = UserFactory()
+    old = token_pair(target)
+    assert me_status(old["access"]) == 200
+    staff_client.post(f"{URL}{target.pk}/deactivate/")
+
+    staff_client.post(f"{URL}{target.pk}/reactivate/")
+
+    assert me_status(old["access"]) == 401
+    assert refresh(old["refresh"]).status_code == 401
+    fresh = login(target.email).json()
+    assert me_status(fresh["access"]) == 200
+
+
+@pytest.mark.django_db
+def test_staff_who_is_not_superuser_cannot_deactivate_a_superuser(staff_client):
+    boss = UserFactory(is_staff=True, is_superuser=True)
+    session = token_pair(boss)
+
+    response = staff_client.post(f"{URL}{boss.pk}/deactivate/")
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "forbidden"
+    boss.refresh_from_db()
+    assert boss.is_active
+    assert me_status(session["access"]) == 200
