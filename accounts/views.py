@@ -20,6 +20,7 @@ from bookstore.forms import form_add_service_errors
 
 from . import forms, services
 from .login_throttle import client_ip
+from .rate_limits import rate_limited
 
 
 def _safe_next(request) -> str:
@@ -63,6 +64,7 @@ def login_view(request):
 
 @sensitive_post_parameters("password", "password2")
 @require_http_methods(["GET", "POST"])
+@rate_limited("register")
 def register_view(request):
     form = _bound(forms.RegisterForm, request)
     if form.is_valid():
@@ -86,6 +88,7 @@ def logout_view(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("password_reset")
 def password_reset_view(request):
     form = _bound(forms.PasswordResetForm, request)
     if form.is_valid():

@@ -354,3 +354,39 @@ def test_profile_update_with_taken_username_changes_nothing(client, user):
     user.refresh_from_db()
     assert user.first_name == "Ada"
     assert user.username != other.username.upper()
+
+
+@pytest.mark.django_db
+def test_register_page_shares_the_api_rate_limit(client, api_client, settings):
+    from django.conf import settings as live_settings
+
+    allowed = int(live_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["register"].split("/")[0])
+    for n in range(allowed):
+        body = {"email": f"api{n}@example.com", "username": f"api{n}", "password": "a-long-Enough-pass-77"}
+        assert api_client.post("/api/auth/register/", body, format="json").status_code == 201
+
+    response = client.post(reverse("accounts:register"), register_data())
+
+    assert response.status_code == 429
+    assert b"Too many attempts" in response.content
+    assert not User.objects.filter(email=register_data()["email"]).exists()
+    assert logged_in_id(client) is None
+
+
+@pytest.mark.django_db
+def test_password_reset_page_is_rate_limited_and_sends_nothing_more(
+    client, user, django_capture_on_commit_callbacks
+):
+    from django.conf import settings as live_settings
+
+    allowed = int(live_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["password_reset"].split("/")[0])
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(allowed):
+            client.post(reverse("accounts:password_reset"), {"email": user.email})
+    sent = len(mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("accounts:password_reset"), {"email": user.email})
+
+    assert response.status_code == 429
+    assert len(mail.outbox) == sent == allowed
