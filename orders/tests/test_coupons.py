@@ -399,3 +399,16 @@ def test_staff_cancelling_a_paid_order_gives_the_coupon_use_back(user_client, st
     assert response.status_code == 200
     coupon.refresh_from_db()
     assert coupon.used_count == 0
+
+
+def test_hundred_percent_coupon_makes_a_free_paid_order(
+    user_client, cart, django_capture_on_commit_callbacks
+):
+    CouponFactory(code="ALL", percent_off=Decimal("100"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        body = user_client.post("/api/orders/", {"coupon_code": "ALL"}, format="json").json()
+
+    assert (body["discount"], body["total"], body["status"]) == ("25.25", "0.00", "paid")
+    assert len(mail.outbox) == 1
+    assert "Please pay by" not in mail.outbox[0].body
