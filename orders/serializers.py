@@ -125,12 +125,12 @@ class TopBookSerializer(serializers.Serializer):
     book_id = serializers.IntegerField()
     title = serializers.CharField()
     quantity = serializers.IntegerField()
-    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    revenue = serializers.DecimalField(max_digits=None, decimal_places=2)
 
 
 class SalesReportSerializer(serializers.Serializer):
     orders = serializers.IntegerField()
-    revenue = serializers.DecimalField(max_digits=14, decimal_places=2)
+    revenue = serializers.DecimalField(max_digits=None, decimal_places=2)
     items_sold = serializers.IntegerField()
     top_books = TopBookSerializer(many=True)
 

@@ -335,3 +335,14 @@ def test_cart_shows_a_removed_book_with_no_stock(user, user_client):
 
     assert body["items"][0]["id"] == item.id
     assert body["items"][0]["book"]["stock"] == 0
+
+
+def test_cart_worth_more_than_an_order_can_hold_still_shows(user, user_client):
+    book = BookFactory(price=Decimal("99999999.99"), stock=5000)
+
+    added = user_client.post("/api/cart/items/", {"book_id": book.id, "quantity": 1000}, format="json")
+    body = user_client.get("/api/cart/").json()
+
+    assert added.status_code == 201
+    assert added.json()["line_total"] == "99999999990.00"
+    assert body["total"] == "99999999990.00"

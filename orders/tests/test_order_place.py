@@ -257,3 +257,24 @@ def test_checkout_records_the_pending_status_by_the_customer(user, user_client, 
 
     change = OrderStatusChange.objects.get(order_id=order_id)
     assert (change.from_status, change.to_status, change.actor) == ("", "pending", user)
+
+
+def test_cart_worth_more_than_an_order_can_hold_is_400_and_nothing_changes(user, user_client):
+    book = BookFactory(price=Decimal("99999999.99"), stock=5000)
+    CartItemFactory(cart__user=user, book=book, quantity=101)
+
+    response = user_client.post("/api/orders/", {}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "order_too_large"
+    _assert_nothing_changed(user, [book], [5000], {book.id: 101})
+
+
+def test_cart_that_fits_the_largest_order_is_accepted(user, user_client):
+    book = BookFactory(price=Decimal("99999999.99"), stock=5000)
+    CartItemFactory(cart__user=user, book=book, quantity=100)
+
+    response = user_client.post("/api/orders/", {}, format="json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["total"] == "9999999999.00"
