@@ -25,6 +25,9 @@ def coupon_code_validate(*, code: str, coupon_id: int | None = None) -> str:
     code = coupon_normalize_code(code)
     if not code:
         raise ValidationError("Enter a code.")
+    max_length = Coupon._meta.get_field("code").max_length
+    if len(code) > max_length:  # upper-casing can lengthen it: "ß" becomes "SS"
+        raise ValidationError(f"At most {max_length} characters (in upper case).")
     if Coupon.objects.exclude(pk=coupon_id).filter(code=code).exists():
         raise ValidationError("A coupon with this code already exists.")
     return code

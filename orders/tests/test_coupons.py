@@ -113,6 +113,7 @@ def test_switch_from_percent_to_amount_needs_the_percent_cleared(staff_client):
         ({"code": "", "percent_off": "10"}, "code"),
         ({"code": "   ", "percent_off": "10"}, "code"),
         ({"code": "X" * 41, "percent_off": "10"}, "code"),
+        ({"code": "ß" * 30, "percent_off": "10"}, "code"),  # 60 characters once upper-cased
         ({"code": "USES", "percent_off": "10", "max_uses": 0}, "max_uses"),
         ({"code": "MIN", "percent_off": "10", "min_subtotal": "-1"}, "min_subtotal"),
         (
