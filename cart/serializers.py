@@ -14,7 +14,8 @@ class CartLineSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="item.id")
     book = serializers.SerializerMethodField()
     quantity = serializers.IntegerField(source="item.quantity")
-    line_total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    # Output only, and unbounded: a line or cart may be worth more than an order can hold (checkout refuses it).
+    line_total = serializers.DecimalField(max_digits=None, decimal_places=2)
 
     def get_book(self, line) -> CartBookSerializer:
         book = line.item.book
@@ -26,7 +27,7 @@ class CartLineSerializer(serializers.Serializer):
 class CartSerializer(serializers.Serializer):
     items = CartLineSerializer(many=True, source="lines")
     item_count = serializers.IntegerField()
-    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = serializers.DecimalField(max_digits=None, decimal_places=2)
 
 
 class CartItemCreateSerializer(serializers.Serializer):

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 
 from bookstore.errors import BusinessError
 
 from . import services
+from .coupons import coupon_code_validate, coupon_terms_validate
 from .models import Coupon, Order, OrderItem, OrderStatus, OrderStatusChange
 
 
@@ -83,8 +85,38 @@ class OrderAdmin(admin.ModelAdmin):
         self._move(request, queryset, OrderStatus.CANCELLED)
 
 
+class CouponAdminForm(forms.ModelForm):
+    """Applies the same coupon rules as the staff API (orders.coupons)."""
+
+    class Meta:
+        model = Coupon
+        fields = [
+            "code",
+            "percent_off",
+            "amount_off",
+            "valid_from",
+            "valid_until",
+            "max_uses",
+            "min_subtotal",
+            "is_active",
+        ]
+
+    def clean_code(self):
+        return coupon_code_validate(code=self.cleaned_data["code"], coupon_id=self.instance.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        terms = ["percent_off", "amount_off", "valid_from", "valid_until", "max_uses"]
+        if not any(name in self.errors for name in terms):
+            coupon_terms_validate(
+                **{name: cleaned.get(name) for name in terms}, used_count=self.instance.used_count
+            )
+        return cleaned
+
+
 @admin.register(Coupon)
 class CouponAdmin(admin.ModelAdmin):
+    form = CouponAdminForm
     list_display = [
         "code",
         "percent_off",
@@ -98,7 +130,3 @@ class CouponAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["code"]
     readonly_fields = ["used_count", "created_at"]
-
-    def save_model(self, request, obj, form, change):
-        obj.code = obj.code.strip().upper()
-        super().save_model(request, obj, form, change)

@@ -72,7 +72,8 @@ class OrderViewSet(viewsets.GenericViewSet):
 
 class AdminOrderFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
-    user = filters.NumberFilter(field_name="user_id", min_value=1)
+    # Whole ids of at most 18 digits: a longer number would overflow the database integer (a 500).
+    user = filters.NumberFilter(field_name="user_id", min_value=1, max_digits=18, decimal_places=0)
 
     class Meta:
         model = Order

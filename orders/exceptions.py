@@ -13,9 +13,15 @@ class InvalidCoupon(BusinessError):
     default_detail = "This coupon cannot be used."
 
 
+class OrderTooLarge(BusinessError):
+    status_code = 400
+    code = "order_too_large"
+    default_detail = "This order is worth more than one order can hold; please split it."
+
+
 class OrderNotPayable(BusinessError):
     code = "order_not_payable"
     default_detail = "This order cannot be paid in its current state."
 
 
-__all__ = ["CartEmpty", "InvalidCoupon", "InvalidTransition", "OrderNotPayable"]
+__all__ = ["CartEmpty", "InvalidCoupon", "InvalidTransition", "OrderNotPayable", "OrderTooLarge"]

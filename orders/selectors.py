@@ -46,12 +46,19 @@ def book_purchased_by(*, user, book_id: int) -> bool:
 
 def _day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
     start = timezone.make_aware(datetime.combine(date_from, time.min)) if date_from else None
-    end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min)) if date_to else None
+    # The range ends where the day after `to` begins; the calendar's last day has no day after it.
+    end = None
+    if date_to and date_to < date.max:
+        end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min))
     return start, end
 
 
 def sales_report(*, date_from: date | None = None, date_to: date | None = None, top: int = 10) -> dict:
-    """Orders, revenue and units over paid-or-later orders placed between the two days (inclusive)."""
+    """Orders, revenue and units over paid-or-later orders placed between the two days (inclusive).
+
+    Top books are one row per book, named by its catalog title: the lines' snapshot titles may differ
+    from order to order once the title has been edited.
+    """
     start, end = _day_bounds(date_from, date_to)
     orders = Order.objects.filter(status__in=SOLD_STATUSES)
     if start:
@@ -60,16 +67,22 @@ def sales_report(*, date_from: date | None = None, date_to: date | None = None, 
         orders = orders.filter(created_at__lt=end)
     totals = orders.aggregate(orders=Count("id"), revenue=Sum("total"))
     items = OrderItem.objects.filter(order__in=orders)
-    top_books = (
-        items.values("book_id", "title")
+    top_books = [
+        {
+            "book_id": row["book_id"],
+            "title": row["book__title"],
+            "quantity": row["quantity"],
+            "revenue": row["revenue"],
+        }
+        for row in items.values("book_id", "book__title")
         .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
         .order_by("-quantity", "book_id")[:top]
-    )
+    ]
     return {
         "orders": totals["orders"],
         "revenue": totals["revenue"] or 0,
         "items_sold": items.aggregate(units=Sum("quantity"))["units"] or 0,
-        "top_books": list(top_books),
+        "top_books": top_books,
     }
 
 

@@ -21,11 +21,14 @@ from catalog.models import Book, StockMovement
 from catalog.services import stock_adjust
 
 from .coupons import coupon_discount, coupon_lock_for_checkout
-from .exceptions import CartEmpty, InvalidTransition
+from .exceptions import CartEmpty, InvalidTransition, OrderTooLarge
 from .models import Coupon, Order, OrderItem, OrderStatus, OrderStatusChange
 from .transitions import STOCK_HOLDING, can_transition
 
 logger = logging.getLogger(__name__)
+
+# The largest amount the order's money columns hold (12 digits, 2 of them after the point).
+MAX_ORDER_SUBTOTAL = Decimal("9999999999.99")
 
 
 def order_place(*, user, shipping_address: str = "", coupon_code: str | None = None) -> Order:
@@ -49,6 +52,8 @@ def _place(*, user, shipping_address: str, coupon_code: str | None) -> Order:
     _check_stock(items, books)
 
     subtotal = sum((books[item.book_id].price * item.quantity for item in items), Decimal("0.00"))
+    if subtotal > MAX_ORDER_SUBTOTAL:
+        raise OrderTooLarge()
     coupon = coupon_lock_for_checkout(code=coupon_code, subtotal=subtotal) if coupon_code else None
     discount = coupon_discount(coupon=coupon, subtotal=subtotal) if coupon else Decimal("0.00")
     order = Order.objects.create(

@@ -1,13 +1,24 @@
+from argparse import ArgumentTypeError
+
 from django.core.management.base import BaseCommand
 
 from orders.services import orders_expire_unpaid
+
+
+def positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ArgumentTypeError("must be at least 1")
+    return number
 
 
 class Command(BaseCommand):
     help = "Cancel pending orders past their pay-by time and return their stock (safe to run from cron)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--limit", type=int, default=1000, help="At most this many orders per run.")
+        parser.add_argument(
+            "--limit", type=positive_int, default=1000, help="At most this many orders per run."
+        )
 
     def handle(self, *args, limit, **options):
         cancelled = orders_expire_unpaid(limit=limit)
