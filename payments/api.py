@@ -7,6 +7,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +23,7 @@ class StripeWebhookView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
+    parser_classes = [JSONParser]  # documents the body; the view reads the raw bytes, never request.data
 
     @extend_schema(
         request=OpenApiTypes.OBJECT,
