@@ -109,7 +109,7 @@ def _client(api_key: str, api_base: str) -> stripe.StripeClient:
     )
 
 
-def client() -> stripe.StripeClient:
+def _current_client() -> stripe.StripeClient:
     return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE.rstrip("/"))
 
 
@@ -122,7 +122,7 @@ def intent_create(*, amount: Decimal, currency: str, order_id: int, idempotency_
         "payment_method_types": ["card"],
     }
     try:
-        intent = client().v1.payment_intents.create(
+        intent = _current_client().v1.payment_intents.create(
             params=params, options={"idempotency_key": idempotency_key}
         )
     except stripe.StripeError as exc:
@@ -135,7 +135,7 @@ def refund_create(*, payment_intent_id: str, idempotency_key: str) -> Refund:
     """Refund the whole payment. Stripe answers the same key with the same refund, and refuses to
     refund a fully refunded charge, so a retried call cannot pay the money back twice."""
     try:
-        refund = client().v1.refunds.create(
+        refund = _current_client().v1.refunds.create(
             params={"payment_intent": payment_intent_id}, options={"idempotency_key": idempotency_key}
         )
     except stripe.StripeError as exc:

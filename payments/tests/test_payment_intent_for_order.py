@@ -11,6 +11,7 @@ from accounts.factories import UserFactory
 from conftest import client_for
 from orders.models import Order, OrderStatus
 from orders.services import order_transition
+from payments import services as payment_services
 from payments.models import Payment, PaymentStatus
 
 from .helpers import event_body, intent_object, place_order, post_event
@@ -198,4 +199,38 @@ def test_the_intent_for_a_paid_order_is_refused(user, user_client, api_client, s
     response = user_client.post(_pay_url(order))
 
     assert response.status_code == 409 and response.json()["code"] == "order_not_payable"
+    assert Payment.objects.filter(order=order).count() == 1
+
+
+def _placeholder(order, *, age: timedelta) -> Payment:
+    """The row a click leaves while it asks Stripe for the intent."""
+    payment = Payment.objects.create(order=order, attempt=1, amount=order.total, currency=order.currency)
+    Payment.objects.filter(pk=payment.pk).update(updated_at=timezone.now() - age)
+    return payment
+
+
+@pytest.mark.django_db
+def test_a_click_waits_for_the_intent_another_click_is_creating(user, user_client, stripe_api, monkeypatch):
+    order = place_order(user)
+    _placeholder(order, age=timedelta(seconds=1))
+    monkeypatch.setattr(payment_services, "CLAIM_WAIT_SECONDS", 0.3)
+
+    response = user_client.post(_pay_url(order))
+
+    assert response.status_code == 503 and response.json()["code"] == "busy"
+    assert Payment.objects.get(order=order).status == PaymentStatus.CREATING
+    assert stripe_api.intents_for_order(order.pk) == []
+
+
+@pytest.mark.django_db
+def test_an_abandoned_placeholder_is_taken_over(user, user_client, stripe_api):
+    order = place_order(user)
+    abandoned = _placeholder(order, age=payment_services.CLAIM_STALE_AFTER + timedelta(seconds=1))
+
+    response = user_client.post(_pay_url(order))
+
+    assert response.status_code == 201
+    abandoned.refresh_from_db()
+    assert abandoned.payment_intent_id == response.json()["payment_intent_id"]
+    assert abandoned.status == PaymentStatus.REQUIRES_PAYMENT and abandoned.attempt == 1
     assert Payment.objects.filter(order=order).count() == 1
