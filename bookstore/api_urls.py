@@ -7,6 +7,7 @@ from accounts.api import AdminUserViewSet, AuthViewSet, MeViewSet
 from cart.api import CartItemViewSet, CartViewSet
 from catalog.api import BookViewSet, GenreViewSet
 from orders.api import AdminCouponViewSet, AdminOrderViewSet, AdminReportViewSet, OrderViewSet
+from payments.api import AdminPaymentViewSet, StripeWebhookView
 
 from .health import health
 from .routers import OptionalSlashRouter
@@ -21,6 +22,7 @@ router.register("orders", OrderViewSet, basename="order")
 router.register("admin/orders", AdminOrderViewSet, basename="admin-order")
 router.register("admin/coupons", AdminCouponViewSet, basename="admin-coupon")
 router.register("admin/reports", AdminReportViewSet, basename="admin-report")
+router.register("admin/payments", AdminPaymentViewSet, basename="admin-payment")
 
 urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
@@ -30,6 +32,7 @@ urlpatterns = [
         name="me",
     ),
     re_path(r"^users/me/password/?$", MeViewSet.as_view({"post": "password"}), name="me-password"),
+    re_path(r"^payments/webhook/?$", StripeWebhookView.as_view(), name="payments-webhook"),
     re_path(r"^cart/?$", CartViewSet.as_view({"get": "retrieve", "delete": "clear"}), name="cart"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

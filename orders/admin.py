@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 
 from bookstore.errors import BusinessError
+from payments.models import Payment
 
 from . import services
 from .coupons import coupon_code_validate, coupon_terms_validate
@@ -29,6 +30,20 @@ class OrderStatusChangeInline(ReadOnlyInline):
     fields = readonly_fields = ["created_at", "from_status", "to_status", "actor", "note"]
 
 
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = readonly_fields = [
+        "created_at",
+        "payment_intent_id",
+        "amount",
+        "currency",
+        "status",
+        "failure_reason",
+        "refund_status",
+        "refund_id",
+    ]
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "status", "total", "currency", "created_at", "pay_by", "paid_at"]
@@ -36,7 +51,7 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["=id", "user__email", "user__username"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
-    inlines = [OrderItemInline, OrderStatusChangeInline]
+    inlines = [OrderItemInline, PaymentInline, OrderStatusChangeInline]
     actions = ["mark_shipped", "mark_delivered", "cancel_orders"]
     readonly_fields = [
         "user",
@@ -80,7 +95,7 @@ class OrderAdmin(admin.ModelAdmin):
     def mark_delivered(self, request, queryset):
         self._move(request, queryset, OrderStatus.DELIVERED)
 
-    @admin.action(description="Cancel selected orders (returns stock)")
+    @admin.action(description="Cancel selected orders (returns stock, refunds paid ones)")
     def cancel_orders(self, request, queryset):
         self._move(request, queryset, OrderStatus.CANCELLED)
 

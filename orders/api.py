@@ -2,7 +2,7 @@
 
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -10,6 +10,8 @@ from rest_framework.response import Response
 
 from bookstore.pagination import StandardPagination
 from catalog.serializers import BookSerializer
+from payments.serializers import PaymentIntentSerializer
+from payments.services import payment_intent_for_order
 
 from . import selectors, services
 from .models import Coupon, Order, OrderStatus
@@ -67,6 +69,28 @@ class OrderViewSet(viewsets.GenericViewSet):
         )
         return Response(
             self.get_serializer(selectors.order_get_for_actor(actor=request.user, order_id=order.pk)).data
+        )
+
+    @extend_schema(
+        request=None,
+        responses={
+            201: PaymentIntentSerializer,
+            200: PaymentIntentSerializer,
+            404: OpenApiResponse(description="No such order of yours."),
+            409: OpenApiResponse(description="`order_not_payable`: not pending, or past `pay_by`."),
+            502: OpenApiResponse(description="`payment_provider_error`: Stripe failed; nothing charged."),
+            503: OpenApiResponse(description="`busy`: another click is still creating the intent."),
+        },
+        description="Create the order's Stripe PaymentIntent (201), or return its still-usable one (200).",
+    )
+    @action(detail=True, methods=["post"])
+    def payment(self, request, pk=None):
+        """Only the owner may pay: anyone else's order is reported missing."""
+        order = selectors.order_get_for_user(user=request.user, order_id=int(pk))
+        payment, created = payment_intent_for_order(order_id=order.pk)
+        return Response(
+            PaymentIntentSerializer(payment).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
 

@@ -7,12 +7,13 @@ from django.utils import timezone
 
 from bookstore.errors import NotFound
 from catalog.selectors import book_queryset
+from payments.selectors import order_payments_prefetch
 
 from .models import SOLD_STATUSES, Order, OrderItem
 
 
 def order_queryset() -> QuerySet:
-    return Order.objects.select_related("user", "coupon").prefetch_related("items")
+    return Order.objects.select_related("user", "coupon").prefetch_related("items", order_payments_prefetch())
 
 
 def order_list_for_user(*, user) -> QuerySet:

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from payments.serializers import OrderPaymentSerializer
+
 from .coupons import coupon_code_validate, coupon_terms_validate
 from .models import Coupon, Order, OrderItem, OrderStatus, OrderStatusChange
 
@@ -17,6 +19,7 @@ class OrderItemSerializer(serializers.ModelSerializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     items = OrderItemSerializer(many=True, read_only=True)
+    payments = OrderPaymentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Order
@@ -29,6 +32,7 @@ class OrderSerializer(serializers.ModelSerializer):
             "total",
             "currency",
             "shipping_address",
+            "payments",
             "created_at",
             "pay_by",
         ]

@@ -19,6 +19,7 @@ from cart.models import Cart, CartItem
 from catalog.exceptions import InsufficientStock
 from catalog.models import Book, StockMovement
 from catalog.services import stock_adjust
+from payments.services import payments_refund_order
 
 from .coupons import coupon_discount, coupon_lock_for_checkout
 from .exceptions import CartEmpty, InvalidTransition, OrderTooLarge
@@ -132,12 +133,17 @@ def order_transition(
 def order_transition_locked(
     *, order: Order, to_status: str, actor=None, by_staff: bool = False, note: str = ""
 ) -> Order:
-    """Apply a status change to an order the caller has locked, inside the caller's transaction."""
+    """Apply a status change to an order the caller has locked, inside the caller's transaction.
+
+    Cancelling a paid order refunds its payments through Stripe once the transaction has committed.
+    """
     from_status = order.status
     if not can_transition(from_status, to_status, by_staff=by_staff):
         raise InvalidTransition(f"An order that is {from_status} cannot become {to_status}.")
     if to_status == OrderStatus.CANCELLED and from_status in STOCK_HOLDING:
         _release_holdings(order=order, actor=actor)
+    if to_status == OrderStatus.CANCELLED and from_status == OrderStatus.PAID:
+        payments_refund_order(order=order)
     order.status = to_status
     fields = ["status", "updated_at"]
     if to_status == OrderStatus.PAID:

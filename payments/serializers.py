@@ -1,0 +1,53 @@
+from django.conf import settings
+from rest_framework import serializers
+
+from .models import Payment
+
+
+class OrderPaymentSerializer(serializers.ModelSerializer):
+    """A payment as its order shows it to the customer: never the client secret."""
+
+    class Meta:
+        model = Payment
+        fields = ["payment_intent_id", "amount", "currency", "status", "failure_reason", "created_at"]
+        read_only_fields = fields
+
+
+class PaymentIntentSerializer(serializers.ModelSerializer):
+    """What Stripe.js needs to collect the payment of an order."""
+
+    publishable_key = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Payment
+        fields = ["payment_intent_id", "client_secret", "publishable_key", "amount", "currency"]
+        read_only_fields = fields
+
+    def get_publishable_key(self, payment) -> str:
+        return settings.STRIPE_PUBLISHABLE_KEY
+
+
+class AdminPaymentSerializer(serializers.ModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "order",
+            "attempt",
+            "payment_intent_id",
+            "amount",
+            "currency",
+            "status",
+            "failure_reason",
+            "refund_id",
+            "refund_status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class WebhookResultSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="What the event did: `order paid`, `duplicate`, `ignored`, …")

@@ -1,0 +1,94 @@
+"""The whole loop with nothing stood in: the shop's API, localstripe, and localstripe's signed webhooks
+delivered over HTTP to the shop running as a live server."""
+
+import pytest
+from django.core import mail
+
+from catalog.factories import BookFactory
+from catalog.models import Book
+from orders.models import Order, OrderStatus
+from payments.models import Payment, PaymentStatus, RefundStatus
+
+from .helpers import WEBHOOK_URL, wait_until
+
+pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shop(live_server, stripe_api, user_client, mailoutbox):
+    """localstripe sends its webhooks to the live shop; the mail box starts empty."""
+    stripe_api.send_webhooks_to(live_server.url + WEBHOOK_URL)
+    return user_client
+
+
+def _checkout(client) -> dict:
+    book = BookFactory(title="End to End", price="12.50", stock=3)
+    assert (
+        client.post("/api/cart/items/", {"book_id": book.pk, "quantity": 2}, format="json").status_code == 201
+    )
+    response = client.post("/api/orders/", {"shipping_address": "1 Road"}, format="json")
+    assert response.status_code == 201, response.content
+    mail.outbox.clear()  # the order confirmation
+    return response.json()
+
+
+def _status(order_id) -> str:
+    return Order.objects.get(pk=order_id).status
+
+
+def test_a_card_payment_pays_the_order(shop, stripe_api):
+    order = _checkout(shop)
+    intent = shop.post(f"/api/orders/{order['id']}/payment/").json()
+    assert intent["amount"] == "25.00"
+
+    stripe_api.pay(intent["payment_intent_id"], "pm_card_visa")
+
+    wait_until(lambda: _status(order["id"]) == OrderStatus.PAID, what="the order to be paid")
+    payment = Payment.objects.get(payment_intent_id=intent["payment_intent_id"])
+    assert payment.status == PaymentStatus.SUCCEEDED
+    wait_until(lambda: len(mail.outbox) == 1, what="the payment email")
+    assert mail.outbox[0].subject == f"Payment received for your order #{order['id']}"
+    body = shop.get(f"/api/orders/{order['id']}/").json()
+    assert body["status"] == "paid"
+    assert [(p["payment_intent_id"], p["status"]) for p in body["payments"]] == [
+        (intent["payment_intent_id"], "succeeded")
+    ]
+
+
+def test_a_declined_card_leaves_the_order_payable(shop, stripe_api):
+    order = _checkout(shop)
+    intent = shop.post(f"/api/orders/{order['id']}/payment/").json()
+
+    declined = stripe_api.pay(intent["payment_intent_id"], "pm_card_chargeCustomerFail")
+
+    assert declined["error"]["code"] == "card_declined"
+    payment = wait_until(
+        lambda: Payment.objects.filter(
+            payment_intent_id=intent["payment_intent_id"], status=PaymentStatus.FAILED
+        ).first(),
+        what="the failed payment to be recorded",
+    )
+    assert payment.failure_reason == "Your card was declined."
+    assert _status(order["id"]) == OrderStatus.PENDING
+    assert mail.outbox == []
+    retry = shop.post(f"/api/orders/{order['id']}/payment/")
+    assert retry.status_code == 201 and retry.json()["payment_intent_id"] != intent["payment_intent_id"]
+
+
+def test_cancelling_a_paid_order_refunds_it_once(shop, stripe_api):
+    order = _checkout(shop)
+    intent = shop.post(f"/api/orders/{order['id']}/payment/").json()
+    stripe_api.pay(intent["payment_intent_id"])
+    wait_until(lambda: _status(order["id"]) == OrderStatus.PAID, what="the order to be paid")
+    assert Book.objects.get(title="End to End").stock == 1
+
+    cancelled = shop.post(f"/api/orders/{order['id']}/cancel/")
+    again = shop.post(f"/api/orders/{order['id']}/cancel/")
+
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    refunds = stripe_api.refunds(intent["payment_intent_id"])
+    assert len(refunds) == 1 and refunds[0]["amount"] == 2500
+    payment = Payment.objects.get(payment_intent_id=intent["payment_intent_id"])
+    assert payment.refund_status == RefundStatus.SUCCEEDED and payment.refund_id == refunds[0]["id"]
+    assert Book.objects.get(title="End to End").stock == 3
