@@ -84,8 +84,8 @@ def test_order_change_page_shows_lines_and_history(admin_client, order):
     page = response.content.decode()
     assert "Middlemarch" in page and "18.00" in page
     inline_names = [formset.opts.model.__name__ for formset in response.context["inline_admin_formsets"]]
-    assert inline_names == ["OrderItem", "OrderStatusChange"]
-    history = response.context["inline_admin_formsets"][1].formset.queryset
+    assert inline_names == ["OrderItem", "Payment", "OrderStatusChange"]
+    history = response.context["inline_admin_formsets"][2].formset.queryset
     assert [(c.from_status, c.to_status) for c in history] == [("", "pending"), ("pending", "paid")]
 
 
@@ -98,6 +98,8 @@ def test_order_change_form_edits_only_the_address(admin_client, order):
             "total": "0.01",
             "items-TOTAL_FORMS": "0",
             "items-INITIAL_FORMS": "1",
+            "payments-TOTAL_FORMS": "0",
+            "payments-INITIAL_FORMS": "0",
             "status_changes-TOTAL_FORMS": "0",
             "status_changes-INITIAL_FORMS": "1",
         },
