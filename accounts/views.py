@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bookstore.forms import form_add_service_errors
 from bookstore.redirects import safe_next_url
+from cart.session_cart import session_cart_merge
 
 from . import forms, services
 from .login_throttle import client_ip
@@ -27,7 +28,9 @@ def _bound(form_class, request, **kwargs):
 
 
 def _log_in(request, user) -> None:
+    """Start the session, then bring along the cart the shopper filled before logging in."""
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    session_cart_merge(request)
 
 
 @sensitive_post_parameters("password")
