@@ -12,25 +12,16 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookstore.forms import form_add_service_errors
+from bookstore.redirects import safe_next_url
+from cart.session_cart import session_cart_merge
 
 from . import forms, services
 from .login_throttle import client_ip
 from .rate_limits import rate_limited
-
-
-def _safe_next(request) -> str:
-    """The `next` page to return to, only when it points back into this site."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
 
 
 def _bound(form_class, request, **kwargs):
@@ -38,7 +29,9 @@ def _bound(form_class, request, **kwargs):
 
 
 def _log_in(request, user) -> None:
+    """Start the session, then bring along the cart the shopper filled before logging in."""
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    session_cart_merge(request)
 
 
 @sensitive_post_parameters("password")
@@ -57,9 +50,11 @@ def login_view(request):
             if user is not None:
                 _log_in(request, user)
                 messages.success(request, f"Welcome back, {user.first_name or user.username}.")
-                return redirect(_safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
+                return redirect(safe_next_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
             form.add_error(None, "The email or password is not correct.")
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)}, status=status)
+    return render(
+        request, "accounts/login.html", {"form": form, "next": safe_next_url(request)}, status=status
+    )
 
 
 @sensitive_post_parameters("password", "password2")
@@ -76,8 +71,8 @@ def register_view(request):
         else:
             _log_in(request, user)
             messages.success(request, "Welcome! Your account has been created and you are logged in.")
-            return redirect(_safe_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
-    return render(request, "accounts/register.html", {"form": form, "next": _safe_next(request)})
+            return redirect(safe_next_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
+    return render(request, "accounts/register.html", {"form": form, "next": safe_next_url(request)})
 
 
 @require_POST

@@ -7,6 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(("bookstore.api_urls", "api"))),
     path("accounts/", include("accounts.urls")),
+    path("cart/", include("cart.urls")),
+    # /checkout/ and /orders/…
+    path("", include("orders.urls")),
     # The shopper pages; the catalog owns the site root.
     path("", include("catalog.urls")),
 ]

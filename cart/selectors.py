@@ -1,7 +1,10 @@
 """The cart as every front door shows it: lines with their books, totals from current prices."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+
+from django.db.models import Sum
 
 from .models import CartItem
 
@@ -16,6 +19,12 @@ class CartLine:
         """Copies that could be bought now (a removed book has none)."""
         return self.item.book.stock if self.item.book.is_active else 0
 
+    @property
+    def line_id(self) -> int:
+        """How the cart page's forms name this line: the item's id, or for an anonymous session cart
+        (whose lines are not rows) the book's id."""
+        return self.item.pk if self.item.pk is not None else self.item.book_id
+
 
 @dataclass(frozen=True)
 class CartView:
@@ -24,11 +33,21 @@ class CartView:
     total: Decimal
 
 
-def cart_view(*, user) -> CartView:
-    items = CartItem.objects.filter(cart__user=user).select_related("book").order_by("added_at", "id")
+def cart_view_of(items: Iterable[CartItem]) -> CartView:
+    """Lines and totals for cart items, saved ones (an account's cart) or not (a session's cart)."""
     lines = [CartLine(item=item, line_total=item.book.price * item.quantity) for item in items]
     return CartView(
         lines=lines,
         item_count=sum(line.item.quantity for line in lines),
         total=sum((line.line_total for line in lines), Decimal("0.00")),
     )
+
+
+def cart_view(*, user) -> CartView:
+    items = CartItem.objects.filter(cart__user=user).select_related("book").order_by("added_at", "id")
+    return cart_view_of(items)
+
+
+def cart_item_count(*, user) -> int:
+    """Copies in the user's cart, in one query (the page header shows it on every page)."""
+    return CartItem.objects.filter(cart__user=user).aggregate(count=Sum("quantity"))["count"] or 0

@@ -18,34 +18,42 @@ def _locked_cart(user) -> Cart:
     return Cart.objects.select_for_update().get(pk=cart.pk)
 
 
-def _available_book(book_id: int) -> Book:
+def cart_book_get(*, book_id: int) -> Book:
+    """A book a cart may hold: one in the catalog (a removed or unknown one is not found)."""
     book = Book.objects.filter(pk=book_id, is_active=True).first()
     if book is None:
         raise NotFound("No such book in the catalog.")
     return book
 
 
-def _check_stock(book: Book, quantity: int) -> None:
-    if quantity > book.stock:
+def cart_line_check(*, book: Book, quantity: int, in_cart: int = 0) -> int:
+    """The line's quantity once `quantity` more copies of `book` join the `in_cart` it already has.
+
+    The one rule for every cart line, the account cart's and the anonymous session cart's alike: add at
+    least one copy, hold at most MAX_LINE_QUANTITY and no more than the shelf has right now.
+    """
+    if quantity < 1:
+        raise ValidationError({"quantity": ["Choose at least one copy."]})
+    wanted = in_cart + quantity
+    if wanted > MAX_LINE_QUANTITY:
+        raise ValidationError({"quantity": [f"At most {MAX_LINE_QUANTITY} copies per line."]})
+    if wanted > book.stock:
+        held = f" (your cart already holds {in_cart})" if in_cart else ""
         raise InsufficientStock(
-            f"Only {book.stock} of “{book.title}” in stock.",
+            f"Only {book.stock} of “{book.title}” in stock{held}.",
             extra={
-                "books": [
-                    {"id": book.pk, "title": book.title, "requested": quantity, "available": book.stock}
-                ]
+                "books": [{"id": book.pk, "title": book.title, "requested": wanted, "available": book.stock}]
             },
         )
+    return wanted
 
 
 @transaction.atomic
 def cart_add_book(*, user, book_id: int, quantity: int = 1) -> CartItem:
     cart = _locked_cart(user)
-    book = _available_book(book_id)
+    book = cart_book_get(book_id=book_id)
     item = CartItem.objects.filter(cart=cart, book=book).first()
-    new_quantity = quantity + (item.quantity if item else 0)
-    if new_quantity > MAX_LINE_QUANTITY:
-        raise ValidationError({"quantity": [f"At most {MAX_LINE_QUANTITY} copies per line."]})
-    _check_stock(book, new_quantity)
+    new_quantity = cart_line_check(book=book, quantity=quantity, in_cart=item.quantity if item else 0)
     if item is None:
         return CartItem.objects.create(cart=cart, book=book, quantity=new_quantity)
     item.quantity = new_quantity
@@ -61,8 +69,7 @@ def cart_update_item(*, user, item_id: int, quantity: int) -> CartItem:
         raise NotFound("No such item in your cart.")
     if not item.book.is_active:
         raise NotFound("This book is no longer in the catalog.")
-    _check_stock(item.book, quantity)
-    item.quantity = quantity
+    item.quantity = cart_line_check(book=item.book, quantity=quantity)
     item.save(update_fields=["quantity"])
     return item
 

@@ -89,3 +89,17 @@ def sales_report(*, date_from: date | None = None, date_to: date | None = None, 
 
 def low_stock_books(*, threshold: int) -> QuerySet:
     return book_queryset().filter(stock__lte=threshold).order_by("stock", "title", "id")
+
+
+def order_status_for_user(*, user, order_id: int) -> str:
+    """Only the status of the user's own order, in one small query: the order page polls it."""
+    status = Order.objects.filter(user=user, pk=order_id).values_list("status", flat=True).first()
+    if status is None:
+        raise NotFound("No such order.")
+    return status
+
+
+def order_last_shipping_address(*, user) -> str:
+    """The address of the user's latest order that had one, to suggest at the next checkout."""
+    orders = Order.objects.filter(user=user).exclude(shipping_address="").order_by("-created_at", "-id")
+    return orders.values_list("shipping_address", flat=True).first() or ""

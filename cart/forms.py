@@ -1,0 +1,18 @@
+"""Shapes of the cart pages' input; the rules (stock, removed books) are `cart.services`'."""
+
+from django import forms
+
+from bookstore.forms import ShopForm
+
+from .services import MAX_LINE_QUANTITY
+
+# Ids beyond this are no row of ours; refusing them here keeps oversized numbers away from the database.
+MAX_ID = 2**53
+
+
+class CartQuantityForm(ShopForm):
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
+
+
+class CartAddForm(CartQuantityForm):
+    book_id = forms.IntegerField(min_value=1, max_value=MAX_ID)
