@@ -6,7 +6,8 @@ into the account's cart by `services.cart_merge` and dropped from the session.
 
 from django.contrib import messages
 
-from bookstore.errors import NotFound
+from bookstore.db import with_lock_retry
+from bookstore.errors import NotFound, ServiceBusy
 from catalog.models import Book
 
 from . import services
@@ -77,7 +78,15 @@ def session_cart_merge(request) -> None:
     lines = session_cart_lines(session=request.session)
     if not lines:
         return
-    notices = services.cart_merge(user=request.user, lines=lines)
+    try:
+        notices = with_lock_retry(
+            lambda: services.cart_merge(user=request.user, lines=lines),
+            label=f"cart merge of user {request.user.pk}",
+        )
+    except ServiceBusy:
+        # Logging in must not fail over the basket: it stays in the session for the next login.
+        messages.warning(request, "We could not add your basket to your cart just now; it is kept for later.")
+        return
     _save(request.session, {})
     for notice in notices:
         messages.warning(request, notice)
