@@ -9,6 +9,7 @@ from catalog.api import BookViewSet, GenreViewSet
 from orders.api import AdminCouponViewSet, AdminOrderViewSet, AdminReportViewSet, OrderViewSet
 
 from .health import health
+from .not_found import api_not_found
 from .routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
@@ -39,4 +40,6 @@ urlpatterns = [
         name="redoc",
     ),
     *router.urls,
+    # Last: any other path under /api/ is a JSON 404 (the slash is optional here as everywhere).
+    re_path(r"^.*/?$", api_not_found, name="not-found"),
 ]
