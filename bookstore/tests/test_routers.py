@@ -130,3 +130,21 @@ def test_a_missing_object_answers_json_not_found(clients):
 
     assert response.status_code == 404
     assert response.json() == {"detail": "No Book matches the given query.", "code": "not_found"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+@pytest.mark.parametrize(
+    "path", ["/api/books/abc/", "/api/no-such-resource", "/api/books/1/no-such-action/", "/api/"]
+)
+def test_a_path_no_route_matches_answers_json_not_found(settings, clients, debug, path):
+    """Not the shop's HTML 404 (nor the debug page): API clients parse every error as JSON."""
+    settings.DEBUG = debug
+
+    got = clients["anonymous"].get(path)
+    sent = clients["customer"].post(path, {"title": "x"}, format="json")
+
+    for response in (got, sent):
+        assert response.status_code == 404, response.content
+        assert response["Content-Type"] == "application/json"
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}
