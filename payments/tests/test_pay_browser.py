@@ -62,6 +62,25 @@ def test_paying_by_card_turns_the_order_paid(page, browser_login, order, stripe_
     assert [m.subject for m in mail.outbox] == [f"Payment received for your order #{order.pk}"]
 
 
+def test_until_stripe_confirms_the_page_says_so_and_the_order_is_not_paid(
+    page, browser_login, order, stripe_api, mailoutbox
+):
+    open_order_page(page, browser_login, order)  # stripe_api: localstripe sends no webhook
+    fill_card(page, VISA)
+
+    click_pay(page)
+
+    expect(page.get_by_role("status")).to_have_text("Payment received — confirming…")
+    expect(page.locator("#pay-button")).to_be_hidden()
+    expect(page.get_by_role("group", name="Card details")).to_be_hidden()
+    expect(page.locator("#order-status")).to_have_text("Pending payment")
+    payment = Payment.objects.get(order=order)
+    assert stripe_api.intent(payment.payment_intent_id)["status"] == "succeeded"
+    assert payment.status == PaymentStatus.REQUIRES_PAYMENT  # the shop waits for Stripe's word
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING
+    assert mail.outbox == []
+
+
 def test_a_declined_card_says_so_and_the_order_stays_payable(
     page, browser_login, order, stripe_live, mailoutbox
 ):
