@@ -43,6 +43,7 @@ ZERO_DECIMAL_CURRENCIES = frozenset(
 THREE_DECIMAL_CURRENCIES = frozenset(["bhd", "jod", "kwd", "omr", "tnd"])
 
 STRIPE_JS_URL = "https://js.stripe.com/v3/"
+
 # Stripe's own default: a signed event older than this is refused (replay protection).
 WEBHOOK_TOLERANCE_SECONDS = 300
 # Connect, read: a hanging provider must not hold a web worker for Stripe's default 80 seconds.

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Any http(s) URL whose host is not this machine.
 ELSEWHERE = re.compile(r"^https?://(?!(localhost|127\.0\.0\.1|\[::1\])[:/])")
 # Generous enough for a loaded CI machine; a wait that runs out is a failure, not a timing assertion.
 ACTION_TIMEOUT_MS = 15_000
