@@ -6,8 +6,9 @@ from rest_framework.test import APIClient
 from accounts.factories import StaffFactory, UserFactory
 from accounts.tokens import token_pair_for_user
 
-# Chromium + Playwright fixtures (`browser`, `page`) for tests marked `browser`.
-pytest_plugins = ["tests_browser.fixtures"]
+# Chromium + Playwright fixtures (`browser`, `page`) for tests marked `browser`; a real localstripe
+# (`stripe_api`, `stripe_live`, `stripe_down`) for tests marked `stripe`.
+pytest_plugins = ["tests_browser.fixtures", "tests_support.localstripe"]
 
 
 @pytest.fixture(autouse=True)

@@ -39,7 +39,7 @@ from bench.common import (
     wait_for_http,
 )
 
-LOCALSTRIPE = ROOT / "payments" / "tests" / "localstripe_memory.py"
+LOCALSTRIPE = ROOT / "scripts" / "localstripe_server.py"
 WORDS = ["the", "history", "garden", "night", "river", "secret", "war", "love", "city", "light"]
 
 

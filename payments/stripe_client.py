@@ -2,7 +2,8 @@
 
 Everything else in the project sees `Decimal` amounts, plain dataclasses and our own errors: a Stripe
 failure of any kind becomes `PaymentProviderError` (502), never a 500. `settings.STRIPE_API_BASE`
-points the client at a Stripe emulator such as localstripe; empty means the real Stripe API.
+points the client, and the browser's Stripe.js (`js_url`), at a Stripe emulator such as localstripe;
+empty means the real Stripe.
 """
 
 import json
@@ -40,6 +41,8 @@ ZERO_DECIMAL_CURRENCIES = frozenset(
     ]
 )
 THREE_DECIMAL_CURRENCIES = frozenset(["bhd", "jod", "kwd", "omr", "tnd"])
+
+STRIPE_JS_URL = "https://js.stripe.com/v3/"
 
 # Stripe's own default: a signed event older than this is refused (replay protection).
 WEBHOOK_TOLERANCE_SECONDS = 300
@@ -111,6 +114,13 @@ def _client(api_key: str, api_base: str) -> stripe.StripeClient:
 
 def _current_client() -> stripe.StripeClient:
     return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE.rstrip("/"))
+
+
+def js_url() -> str:
+    """Where the browser loads Stripe.js from: Stripe's own, or the emulation an emulator serves at
+    `<STRIPE_API_BASE>/js.stripe.com/v3/` (as localstripe does), talking to that emulator."""
+    api_base = settings.STRIPE_API_BASE.rstrip("/")
+    return f"{api_base}/js.stripe.com/v3/" if api_base else STRIPE_JS_URL
 
 
 def intent_create(*, amount: Decimal, currency: str, order_id: int, idempotency_key: str) -> Intent:

@@ -5,9 +5,12 @@
   worker has its own server on a free port and its own test database, so workers do not collide).
   Requesting it gives the test `transactional_db`: the live server runs in another thread and only
   sees committed rows. A failing test leaves a screenshot in test-artifacts/screenshots/.
+  The page never leaves this machine: a request to another host (real Stripe.js, say) fails at once,
+  as it would offline, so no test depends on the internet or waits for it.
 """
 
 import os
+import re
 
 import pytest
 
@@ -23,6 +26,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# Any http(s) URL whose host is not this machine.
+ELSEWHERE = re.compile(r"^https?://(?!(localhost|127\.0\.0\.1|\[::1\])[:/])")
 # Generous enough for a loaded CI machine; a wait that runs out is a failure, not a timing assertion.
 ACTION_TIMEOUT_MS = 15_000
 
@@ -64,6 +69,7 @@ def page(request, browser, live_server, transactional_db):
         base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-US"
     )
     context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.route(ELSEWHERE, lambda route: route.abort("internetdisconnected"))
     tab = context.new_page()
     failure_shot = f"FAILED-{request.node.name}"
     screenshot_path(failure_shot).unlink(missing_ok=True)  # a stale one from an earlier run misleads

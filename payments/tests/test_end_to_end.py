@@ -9,15 +9,14 @@ from catalog.models import Book
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, RefundStatus
 
-from .helpers import WEBHOOK_URL, wait_until
+from .helpers import wait_until
 
 pytestmark = [pytest.mark.stripe, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def shop(live_server, stripe_api, user_client, mailoutbox):
+def shop(stripe_live, user_client, mailoutbox):
     """localstripe sends its webhooks to the live shop; the mail box starts empty."""
-    stripe_api.send_webhooks_to(live_server.url + WEBHOOK_URL)
     return user_client
 
 
