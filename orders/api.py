@@ -118,6 +118,8 @@ class AdminCouponViewSet(viewsets.ModelViewSet):
 
 class AdminReportViewSet(viewsets.ViewSet):
     permission_classes = [IsAdminUser]
+    # The low-stock list pages like every other list; naming the class here also shows it in the schema.
+    pagination_class = StandardPagination
 
     @extend_schema(
         parameters=[
@@ -143,7 +145,7 @@ class AdminReportViewSet(viewsets.ViewSet):
     def low_stock(self, request):
         query = LowStockQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.low_stock_books(**query.validated_data), request, view=self
         )

@@ -49,7 +49,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 class AdminOrderSerializer(OrderSerializer):
     user = serializers.PrimaryKeyRelatedField(read_only=True)
     user_email = serializers.EmailField(source="user.email", read_only=True)
-    coupon = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    coupon = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     status_changes = StatusChangeSerializer(many=True, read_only=True)
 
     class Meta(OrderSerializer.Meta):
