@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
 from bookstore.pagination import StandardPagination
+from bookstore.schema import bad_request, refusal
 from catalog.serializers import BookSerializer
 
 from . import selectors, services
@@ -22,6 +23,11 @@ from .serializers import (
     OrderSerializer,
     SalesReportQuerySerializer,
     SalesReportSerializer,
+)
+
+BUSY = refusal("busy", description="The database stayed locked; nothing changed, try again.")
+INVALID_TRANSITION = refusal(
+    "invalid_transition", description="The order's status does not allow this change."
 )
 
 
@@ -42,7 +48,15 @@ class OrderViewSet(viewsets.GenericViewSet):
         order = selectors.order_get_for_user(user=request.user, order_id=int(pk))
         return Response(self.get_serializer(order).data)
 
-    @extend_schema(request=CheckoutSerializer, responses={201: OrderSerializer})
+    @extend_schema(
+        request=CheckoutSerializer,
+        responses={
+            201: OrderSerializer,
+            400: bad_request("cart_empty", "invalid_coupon", "order_too_large"),
+            409: refusal("insufficient_stock", description="Some books ran short; `books` names them."),
+            503: BUSY,
+        },
+    )
     def create(self, request):
         payload = CheckoutSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -54,7 +68,7 @@ class OrderViewSet(viewsets.GenericViewSet):
         order = selectors.order_get_for_user(user=request.user, order_id=order.pk)
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=None, responses={200: OrderSerializer, 409: INVALID_TRANSITION, 503: BUSY})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """The owner cancels their order (staff may cancel any: they use the same route)."""
@@ -88,7 +102,10 @@ class AdminOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return selectors.order_queryset().prefetch_related("status_changes").order_by("-created_at", "-id")
 
-    @extend_schema(request=AdminOrderUpdateSerializer, responses=AdminOrderSerializer)
+    @extend_schema(
+        request=AdminOrderUpdateSerializer,
+        responses={200: AdminOrderSerializer, 409: INVALID_TRANSITION, 503: BUSY},
+    )
     def partial_update(self, request, pk=None):
         order = self.get_object()
         payload = AdminOrderUpdateSerializer(data=request.data)
