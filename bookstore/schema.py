@@ -7,6 +7,7 @@
   (staff-only) or per object, or for a cookie session without its CSRF token, 404 for a path with an
   id or a paginated list (unknown page), 429 when it is throttled. Their bodies are the one error
   format of `bookstore.exceptions`: `Error` (`{detail, code}`) or, for 400, also `FieldErrors`.
+  And 414 (an HTML page from gunicorn, not the API) when query parameters can make the URL too long.
 - who may call it: an operation anonymous callers may use lists the empty security requirement,
   whatever permission class says so (drf-spectacular only knows AllowAny and IsAuthenticatedOrReadOnly).
 - integer path parameters: our routes only match ids of 1 to 18 digits (`OptionalSlashRouter`).
@@ -87,6 +88,13 @@ DEFAULT_ERRORS = {
     "429": refusal("throttled", description="Too many requests; retry after `Retry-After` seconds."),
 }
 
+# gunicorn answers a request line over its limit_request_line (4094 bytes by default) itself, in HTML,
+# before Django sees it; only a long query string gets there.
+URI_TOO_LONG = OpenApiResponse(
+    OpenApiTypes.STR,
+    description="The path and query are longer than 4094 bytes: the HTTP server refuses them, in HTML.",
+)
+
 ERROR_HEADERS = [
     OpenApiParameter(
         "WWW-Authenticate",
@@ -135,6 +143,8 @@ class ShopAutoSchema(AutoSchema):
         for status, response in self._default_errors().items():
             if status not in responses:
                 responses[status] = self._get_response_for_code(response, status, direction=direction)
+        if self._query_parameters() and "414" not in responses:
+            responses["414"] = self._get_response_for_code(URI_TOO_LONG, "414", ["text/html"], direction)
         return dict(sorted(responses.items()))
 
     def _default_errors(self) -> dict[str, OpenApiResponse]:
@@ -191,16 +201,14 @@ class ShopAutoSchema(AutoSchema):
     def _has_path_id(self) -> bool:
         return "{" in self.path
 
+    def _query_parameters(self) -> set[str]:
+        return {p["name"] for p in self._get_parameters() if p["in"] == "query"}
+
     def _is_paginated(self) -> bool:
-        return any(p["in"] == "query" and p["name"] == "page" for p in self._get_parameters())
+        return "page" in self._query_parameters()
 
     def _takes_input(self) -> bool:
-        if self._get_request_body():
-            return True
-        return any(
-            p["in"] == "query" and p["name"] not in PAGINATION_QUERY_PARAMETERS
-            for p in self._get_parameters()
-        )
+        return bool(self._get_request_body() or self._query_parameters() - PAGINATION_QUERY_PARAMETERS)
 
     def _register_error_components(self) -> None:
         for name, schema in [(ERROR_COMPONENT, ERROR_SCHEMA), (FIELD_ERRORS_COMPONENT, FIELD_ERRORS_SCHEMA)]:

@@ -31,7 +31,7 @@ def test_every_error_answer_is_the_shared_error_body(schema):
     checked = 0
     for path, method, operation in operations(schema):
         for status, response in operation["responses"].items():
-            if int(status) < 400 or path == "/api/health/":
+            if int(status) < 400 or status == "414" or path == "/api/health/":
                 continue
             expected = BAD_REQUEST if status == "400" else ERROR_REF
             assert body_schema(response) == expected, (method, path, status)
@@ -75,6 +75,17 @@ def test_operations_with_an_id_or_pages_document_404(schema):
         names = {parameter["name"] for parameter in operation.get("parameters", [])}
         if "{" in path or "page" in names:
             assert "404" in operation["responses"], (method, path)
+
+
+def test_operations_with_query_parameters_document_gunicorns_414_page(schema):
+    with_query = 0
+    for path, method, operation in operations(schema):
+        has_query = any(parameter["in"] == "query" for parameter in operation.get("parameters", []))
+        assert ("414" in operation["responses"]) == has_query, (method, path)
+        if has_query:
+            assert operation["responses"]["414"]["content"] == {"text/html": {"schema": {"type": "string"}}}
+            with_query += 1
+    assert with_query >= 8
 
 
 @pytest.mark.parametrize(
