@@ -4,7 +4,14 @@ scripts/fuzz holds the live server to this schema; these tests pin the rules tha
 """
 
 import pytest
+from drf_spectacular.drainage import get_override
 from drf_spectacular.generators import SchemaGenerator
+
+from accounts.serializers import RegisterSerializer
+from cart.serializers import CartItemCreateSerializer
+from catalog.factories import GenreFactory
+from catalog.serializers import BookSerializer
+from orders.serializers import CouponSerializer
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 BAD_REQUEST = {"oneOf": [{"$ref": "#/components/schemas/FieldErrors"}, ERROR_REF]}
@@ -167,3 +174,20 @@ def test_the_low_stock_report_is_documented_as_a_page(schema):
 
     assert body_schema(operation["responses"]["200"]) == {"$ref": "#/components/schemas/PaginatedBookList"}
     assert {"page", "page_size", "threshold"} <= {p["name"] for p in operation["parameters"]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "serializer_class",
+    [RegisterSerializer, BookSerializer, CouponSerializer, CartItemCreateSerializer],
+    ids=lambda cls: cls.__name__,
+)
+def test_request_examples_are_valid_input(serializer_class):
+    """The examples show people what to send, and give the fuzzer input that passes validation."""
+    GenreFactory(slug="literary-fiction")
+    examples = get_override(serializer_class, "examples")
+
+    assert examples
+    for example in examples:
+        serializer = serializer_class(data=example.value)
+        assert serializer.is_valid(), serializer.errors
