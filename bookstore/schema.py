@@ -5,7 +5,7 @@
 - the error answers that follow from how the view is built: 400 when it takes input (a body or query
   filters), 401 when it authenticates (no, bad or expired token), 403 when a customer is refused
   (staff-only) or per object, or for a cookie session without its CSRF token, 404 for a path with an
-  id or a paginated list (unknown page), 429 when it is throttled. Their bodies are the one error
+  id or a paginated list (unknown page), 415 for a body in an unlisted format, 429 when throttled. Their bodies are the one error
   format of `bookstore.exceptions`: `Error` (`{detail, code}`) or, for 400, also `FieldErrors`.
   And 414 (an HTML page from gunicorn, not the API) when query parameters can make the URL too long.
 - who may call it: an operation anonymous callers may use lists the empty security requirement,
@@ -85,6 +85,7 @@ DEFAULT_ERRORS = {
     "404": refusal(
         "not_found", description="No such object (another user's counts as none), or no such page."
     ),
+    "415": refusal("unsupported_media_type", description="The body is in a format not listed here."),
     "429": refusal("throttled", description="Too many requests; retry after `Retry-After` seconds."),
 }
 
@@ -169,6 +170,8 @@ class ShopAutoSchema(AutoSchema):
             errors["403"] = refusal("permission_denied", description=" ".join(forbidden))
         if self._has_path_id() or self._is_paginated():
             errors["404"] = DEFAULT_ERRORS["404"]
+        if self._get_request_body():
+            errors["415"] = DEFAULT_ERRORS["415"]
         if self.view.get_throttles():
             errors["429"] = DEFAULT_ERRORS["429"]
         return errors

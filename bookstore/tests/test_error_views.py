@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from bookstore.error_views import server_error
 from catalog.factories import BookFactory
-from catalog.models import Book
+from catalog.models import Book, Genre
 
 
 @pytest.mark.django_db
@@ -51,3 +51,13 @@ def test_a_crash_on_a_shop_page_still_gets_the_html_page():
 
     assert response.status_code == 500
     assert b"Something went wrong on our side" in response.content
+
+
+@pytest.mark.django_db
+def test_a_body_in_an_unlisted_format_is_refused_with_the_error_body(staff_client):
+    response = staff_client.post("/api/genres/", "name=Poetry", content_type="text/plain")
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert set(response.json()) == {"detail", "code"}
+    assert not Genre.objects.exists()

@@ -77,6 +77,14 @@ def test_every_path_id_is_a_bounded_integer(schema):
         assert parameter["schema"] == {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
 
 
+def test_operations_with_a_body_document_400_and_415(schema):
+    with_body = [(path, method, op) for path, method, op in operations(schema) if "requestBody" in op]
+
+    assert len(with_body) > 15
+    for path, method, operation in with_body:
+        assert {"400", "415"} <= set(operation["responses"]), (method, path)
+
+
 def test_operations_with_an_id_or_pages_document_404(schema):
     for path, method, operation in operations(schema):
         names = {parameter["name"] for parameter in operation.get("parameters", [])}
