@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from bookstore.filters import StrictBooleanFilter
+from bookstore.schema import refusal
 
 from . import selectors, serializers, services, tokens
 from .login_throttle import client_ip
@@ -40,7 +41,13 @@ class AuthViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request=serializers.LoginSerializer,
-        responses={200: serializers.TokenPairSerializer, 401: OpenApiResponse(description="Bad credentials")},
+        responses={
+            200: serializers.TokenPairSerializer,
+            401: refusal(
+                "authentication_failed", description="Wrong email or password, or an inactive account."
+            ),
+            429: refusal("throttled", description="Too many failed logins for this email or address."),
+        },
     )
     @action(detail=False, methods=["post"])
     def login(self, request):
@@ -59,7 +66,15 @@ class AuthViewSet(viewsets.GenericViewSet):
             update_last_login(None, user)
         return Response(tokens.token_pair_for_user(user))
 
-    @extend_schema(request=serializers.RefreshSerializer, responses={200: serializers.TokenPairSerializer})
+    @extend_schema(
+        request=serializers.RefreshSerializer,
+        responses={
+            200: serializers.TokenPairSerializer,
+            401: refusal(
+                "token_not_valid", description="A used, logged-out, expired or forged refresh token."
+            ),
+        },
+    )
     @action(detail=False, methods=["post"])
     def refresh(self, request):
         data = self._valid(serializers.RefreshSerializer, request)
@@ -142,7 +157,18 @@ class AdminUserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     filterset_class = AdminUserFilter
     queryset = selectors.user_list()
 
-    @extend_schema(request=None, responses=serializers.AdminUserSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            200: serializers.AdminUserSerializer,
+            403: refusal(
+                "permission_denied",
+                "forbidden",
+                description="Staff only; only a superuser may deactivate one.",
+            ),
+            409: refusal("invalid_transition", description="Staff cannot deactivate themselves."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         user = services.user_deactivate(user=self.get_object(), actor=request.user)

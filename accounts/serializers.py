@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 User = get_user_model()
@@ -17,6 +18,21 @@ class AdminUserSerializer(UserSerializer):
         read_only_fields = fields
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A new customer",
+            request_only=True,
+            value={
+                "email": "grace.reader@example.com",
+                "username": "grace.reader",
+                "password": "seven-lighthouses-at-dusk",
+                "first_name": "Grace",
+                "last_name": "Reader",
+            },
+        )
+    ]
+)
 class RegisterSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     username = serializers.RegexField(

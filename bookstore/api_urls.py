@@ -10,7 +10,6 @@ from orders.api import AdminCouponViewSet, AdminOrderViewSet, AdminReportViewSet
 from payments.api import AdminPaymentViewSet, StripeWebhookView
 
 from .health import health
-from .not_found import api_not_found
 from .routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
@@ -43,6 +42,4 @@ urlpatterns = [
         name="redoc",
     ),
     *router.urls,
-    # Last: any other path under /api/ is a JSON 404 (the slash is optional here as everywhere).
-    re_path(r"^.*/?$", api_not_found, name="not-found"),
 ]

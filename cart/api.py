@@ -5,6 +5,8 @@ from rest_framework import status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from bookstore.schema import refusal
+
 from . import selectors, services
 from .selectors import CartLine
 from .serializers import (
@@ -12,6 +14,10 @@ from .serializers import (
     CartItemUpdateSerializer,
     CartLineSerializer,
     CartSerializer,
+)
+
+INSUFFICIENT_STOCK = refusal(
+    "insufficient_stock", description="More copies than in stock; `books` says how many."
 )
 
 
@@ -35,14 +41,28 @@ class CartViewSet(viewsets.ViewSet):
 class CartItemViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=CartItemCreateSerializer, responses={201: CartLineSerializer})
+    @extend_schema(
+        request=CartItemCreateSerializer,
+        responses={
+            201: CartLineSerializer,
+            404: refusal("not_found", description="No such book in the catalog."),
+            409: INSUFFICIENT_STOCK,
+        },
+    )
     def create(self, request):
         payload = CartItemCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         item = services.cart_add_book(user=request.user, **payload.validated_data)
         return Response(_line(item), status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CartItemUpdateSerializer, responses=CartLineSerializer)
+    @extend_schema(
+        request=CartItemUpdateSerializer,
+        responses={
+            200: CartLineSerializer,
+            404: refusal("not_found", description="No such line in your cart, or its book left the catalog."),
+            409: INSUFFICIENT_STOCK,
+        },
+    )
     def partial_update(self, request, pk=None):
         payload = CartItemUpdateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from .services import MAX_LINE_QUANTITY
@@ -30,6 +31,9 @@ class CartSerializer(serializers.Serializer):
     total = serializers.DecimalField(max_digits=None, decimal_places=2)
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("Two copies of book 1", request_only=True, value={"book_id": 1, "quantity": 2})]
+)
 class CartItemCreateSerializer(serializers.Serializer):
     book_id = serializers.IntegerField(min_value=1, max_value=2**53)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)

@@ -7,6 +7,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
+from bookstore.schema import refusal
+
 from . import selectors, services
 from .filters import BookFilter
 from .models import Genre
@@ -67,7 +69,10 @@ class BookViewSet(viewsets.ModelViewSet):
         book = services.book_set_stock(book_id=book.pk, actor=request.user, **payload.validated_data)
         return Response(self.get_serializer(book).data)
 
-    @extend_schema(request={"multipart/form-data": CoverUploadSerializer}, responses=CoverSerializer)
+    @extend_schema(
+        request={"multipart/form-data": CoverUploadSerializer},
+        responses={200: CoverSerializer, 413: refusal("too_large", description="The image is over 5 MB.")},
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAdminUser], parser_classes=[MultiPartParser])
     def cover(self, request, pk=None):
         book = self.get_object()

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from .isbn import isbn_validate
@@ -18,6 +18,23 @@ class GenreSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "parent"]
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A new title",
+            request_only=True,
+            value={
+                "title": "The Lighthouse Keeper's Almanac",
+                "author": "Maren Holt",
+                "isbn": "978-0-306-40615-7",
+                "description": "A year of tides, storms and letters on a northern island.",
+                "price": "18.50",
+                "stock": 12,
+                "genre": "literary-fiction",
+            },
+        )
+    ]
+)
 class BookSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(
         max_digits=10, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_PRICE

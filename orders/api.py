@@ -2,13 +2,14 @@
 
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
 from bookstore.pagination import StandardPagination
+from bookstore.schema import bad_request, refusal
 from catalog.serializers import BookSerializer
 from payments.serializers import PaymentIntentSerializer
 from payments.services import payment_intent_for_order
@@ -24,6 +25,11 @@ from .serializers import (
     OrderSerializer,
     SalesReportQuerySerializer,
     SalesReportSerializer,
+)
+
+BUSY = refusal("busy", description="The database stayed locked; nothing changed, try again.")
+INVALID_TRANSITION = refusal(
+    "invalid_transition", description="The order's status does not allow this change."
 )
 
 
@@ -44,7 +50,15 @@ class OrderViewSet(viewsets.GenericViewSet):
         order = selectors.order_get_for_user(user=request.user, order_id=int(pk))
         return Response(self.get_serializer(order).data)
 
-    @extend_schema(request=CheckoutSerializer, responses={201: OrderSerializer})
+    @extend_schema(
+        request=CheckoutSerializer,
+        responses={
+            201: OrderSerializer,
+            400: bad_request("cart_empty", "invalid_coupon", "order_too_large"),
+            409: refusal("insufficient_stock", description="Some books ran short; `books` names them."),
+            503: BUSY,
+        },
+    )
     def create(self, request):
         payload = CheckoutSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -56,7 +70,7 @@ class OrderViewSet(viewsets.GenericViewSet):
         order = selectors.order_get_for_user(user=request.user, order_id=order.pk)
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=OrderSerializer)
+    @extend_schema(request=None, responses={200: OrderSerializer, 409: INVALID_TRANSITION, 503: BUSY})
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """The owner cancels their order (staff may cancel any: they use the same route)."""
@@ -76,10 +90,10 @@ class OrderViewSet(viewsets.GenericViewSet):
         responses={
             201: PaymentIntentSerializer,
             200: PaymentIntentSerializer,
-            404: OpenApiResponse(description="No such order of yours."),
-            409: OpenApiResponse(description="`order_not_payable`: not pending, or past `pay_by`."),
-            502: OpenApiResponse(description="`payment_provider_error`: Stripe failed; nothing charged."),
-            503: OpenApiResponse(description="`busy`: another click is still creating the intent."),
+            404: refusal("not_found", description="No such order of yours."),
+            409: refusal("order_not_payable", description="Not pending, or past `pay_by`."),
+            502: refusal("payment_provider_error", description="Stripe failed; nothing charged."),
+            503: refusal("busy", description="Another click is still creating the intent."),
         },
         description="Create the order's Stripe PaymentIntent (201), or return its still-usable one (200).",
     )
@@ -112,7 +126,10 @@ class AdminOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return selectors.order_queryset().prefetch_related("status_changes").order_by("-created_at", "-id")
 
-    @extend_schema(request=AdminOrderUpdateSerializer, responses=AdminOrderSerializer)
+    @extend_schema(
+        request=AdminOrderUpdateSerializer,
+        responses={200: AdminOrderSerializer, 409: INVALID_TRANSITION, 503: BUSY},
+    )
     def partial_update(self, request, pk=None):
         order = self.get_object()
         payload = AdminOrderUpdateSerializer(data=request.data)
@@ -142,6 +159,8 @@ class AdminCouponViewSet(viewsets.ModelViewSet):
 
 class AdminReportViewSet(viewsets.ViewSet):
     permission_classes = [IsAdminUser]
+    # The low-stock list pages like every other list; naming the class here also shows it in the schema.
+    pagination_class = StandardPagination
 
     @extend_schema(
         parameters=[
@@ -167,7 +186,7 @@ class AdminReportViewSet(viewsets.ViewSet):
     def low_stock(self, request):
         query = LowStockQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        paginator = StandardPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.low_stock_books(**query.validated_data), request, view=self
         )

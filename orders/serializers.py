@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from payments.serializers import OrderPaymentSerializer
@@ -53,7 +54,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 class AdminOrderSerializer(OrderSerializer):
     user = serializers.PrimaryKeyRelatedField(read_only=True)
     user_email = serializers.EmailField(source="user.email", read_only=True)
-    coupon = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    coupon = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     status_changes = StatusChangeSerializer(many=True, read_only=True)
 
     class Meta(OrderSerializer.Meta):
@@ -66,6 +67,16 @@ class AdminOrderUpdateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "Ten percent off",
+            description="10% off orders of 30.00 or more, at most 100 times.",
+            request_only=True,
+            value={"code": "SPRING10", "percent_off": "10.00", "max_uses": 100, "min_subtotal": "30.00"},
+        )
+    ]
+)
 class CouponSerializer(serializers.ModelSerializer):
     code = serializers.CharField(max_length=40)
     percent_off = serializers.DecimalField(

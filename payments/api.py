@@ -5,12 +5,14 @@ The customer's "pay this order" call lives on the order routes (`POST /api/order
 
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from bookstore.schema import bad_request
 
 from . import selectors, webhooks
 from .models import Payment, PaymentStatus
@@ -29,7 +31,7 @@ class StripeWebhookView(APIView):
         request=OpenApiTypes.OBJECT,
         responses={
             200: WebhookResultSerializer,
-            400: OpenApiResponse(description="Bad or missing signature, stale timestamp, malformed body."),
+            400: bad_request("invalid_webhook"),
         },
         description="Stripe event delivery, verified with the `Stripe-Signature` header.",
     )
