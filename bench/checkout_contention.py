@@ -9,7 +9,6 @@ reports what happened: orders, 409s, 5xx (must be 0), oversold units (must be 0)
 """
 
 import argparse
-import os
 import random
 import sys
 import threading
@@ -19,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, describe_latencies, gunicorn, manage, recreate_mysql_database, request
+from bench.common import bench_env, describe_latencies, gunicorn, prepare_scratch_database, request
 
 
 def parse_args():
@@ -130,15 +129,7 @@ def audit(initial: dict[int, int]) -> dict[str, int]:
 def main() -> int:
     args = parse_args()
     env = bench_env(args.database_url)
-    os.environ.update(env)
-    print(f"Scratch database {args.database_url} …", flush=True)
-    recreate_mysql_database(args.database_url)
-    manage(env, "migrate", "--no-input")
-    manage(env, "createcachetable")
-
-    import django
-
-    django.setup()
+    prepare_scratch_database(env)
     tokens, initial = seed(args)
     from django.db import connection
 

@@ -49,6 +49,18 @@ def recreate_mysql_database(database_url: str) -> None:
     connection.close()
 
 
+def prepare_scratch_database(env: dict[str, str]) -> None:
+    """Make this process use `env`, recreate its database from scratch, migrate it and set Django up."""
+    os.environ.update(env)
+    print(f"Scratch database {env['DATABASE_URL']} …", flush=True)
+    recreate_mysql_database(env["DATABASE_URL"])
+    manage(env, "migrate", "--no-input")
+    manage(env, "createcachetable")
+    import django
+
+    django.setup()
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 

@@ -34,7 +34,7 @@ from bench.common import (
     gunicorn,
     manage,
     percentile,
-    recreate_mysql_database,
+    prepare_scratch_database,
     request,
     wait_for_http,
 )
@@ -181,15 +181,7 @@ def main() -> int:
     ports = [int(port) for port in args.ports.split(",")]
     stripe_base = f"http://127.0.0.1:{args.stripe_port}"
     env = bench_env(args.database_url, STRIPE_API_BASE=stripe_base, LOGIN_FAILURE_LIMIT="1000000")
-    os.environ.update(env)
-    print(f"Scratch database {args.database_url} …", flush=True)
-    recreate_mysql_database(args.database_url)
-    manage(env, "migrate", "--no-input")
-    manage(env, "createcachetable")
-
-    import django
-
-    django.setup()
+    prepare_scratch_database(env)
     tokens, book_ids = seed(args, args.shoppers)
     from django.db import connection
 
@@ -250,7 +242,9 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         time.sleep(3)  # let the last webhooks land
 
-    django.db.connections.close_all()
+    from django.db import connections
+
+    connections.close_all()
     checks = audit()
     total = sum(len(samples) for samples in stats.latencies.values())
     print()
