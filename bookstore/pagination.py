@@ -1,6 +1,7 @@
 import hashlib
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
@@ -30,7 +31,10 @@ class CachedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list.order_by()  # ordering never changes a count; sorting costs
-        sql, params = queryset.query.sql_with_params()
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # e.g. queryset.none(): nothing to count
+            return 0
         key = "list-count:" + hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
         count = cache.get(key)
         if count is not None:

@@ -10,7 +10,7 @@ words ("It", "Oz") falls back to `icontains` over the table, the one slow path.
 
 import re
 
-from django.db.models import FloatField, Func, Q, QuerySet, Value
+from django.db.models import FloatField, Func, Lookup, Q, QuerySet, Value
 
 FULLTEXT_INDEX = "catalog_book_fulltext"
 FULLTEXT_COLUMNS = ("title", "author", "description")
@@ -28,7 +28,7 @@ _WORD = re.compile(r"\w+")
 
 
 class FullTextMatch(Func):
-    """`MATCH (title, author, description) AGAINST (%s IN BOOLEAN MODE)`: relevance, 0 when no match."""
+    """`MATCH (title, author, description) AGAINST (%s IN BOOLEAN MODE)`: the relevance."""
 
     output_field = FloatField()
 
@@ -39,6 +39,23 @@ class FullTextMatch(Func):
         *columns, query = (compiler.compile(expression) for expression in self.get_source_expressions())
         sql = f"MATCH ({', '.join(sql for sql, _ in columns)}) AGAINST ({query[0]} IN BOOLEAN MODE)"
         return sql, [*(param for _, params in columns for param in params), *query[1]]
+
+
+class FullTextMatches(Lookup):
+    """`WHERE MATCH (...) AGAINST (...)`, as the FULLTEXT index expects it.
+
+    A Lookup because Django's MySQL backend writes any other boolean expression in a WHERE clause as
+    `... = True`, which for MATCH would compare the relevance with 1.
+    """
+
+    lookup_name = "fulltext_matches"
+    prepare_rhs = False
+
+    def __init__(self, boolean_query: str):
+        super().__init__(FullTextMatch(boolean_query), boolean_query)
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(self.lhs)
 
 
 def search_words(text: str) -> list[str]:
@@ -62,8 +79,10 @@ def fulltext_search(queryset: QuerySet, words: list[str]) -> QuerySet:
     indexed = [word for word in words if is_indexed_word(word)]
     if not indexed:
         return queryset.filter(words_condition(words))
-    rank = FullTextMatch(" ".join(f"+{word}*" for word in indexed))
-    queryset = queryset.annotate(search_rank=rank).filter(search_rank__gt=0)
+    boolean_query = " ".join(f"+{word}*" for word in indexed)
+    queryset = queryset.filter(FullTextMatches(boolean_query)).annotate(
+        search_rank=FullTextMatch(boolean_query)
+    )
     others = [word for word in words if not is_indexed_word(word)]
     if others:
         queryset = queryset.filter(words_condition(others))

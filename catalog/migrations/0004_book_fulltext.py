@@ -26,4 +26,5 @@ def drop_fulltext(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("catalog", "0003_reviews_wishlist_prebookings")]
 
-    operations = [migrations.RunPython(add_fulltext, drop_fulltext, elidable=False)]
+    # Not atomic: MySQL cannot run DDL inside a transaction (and would commit it implicitly anyway).
+    operations = [migrations.RunPython(add_fulltext, drop_fulltext, atomic=False, elidable=False)]
