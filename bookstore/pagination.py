@@ -46,6 +46,26 @@ class CachedCountPaginator(Paginator):
         cache.set(key, count, self.COUNT_CACHE_SECONDS)
         return count
 
+    def page(self, number):
+        """A queryset sorted by a computed value (a search's relevance) is paged in two steps: first the
+        ids of the page, sorting only (id, value) pairs, then those rows by primary key. Sorting every
+        match with all its columns (TEXT included, which MySQL sorts through a temporary table) is what
+        makes a search for a common word slow."""
+        queryset = self.object_list
+        sort_keys = [key.lstrip("-") for key in queryset.query.order_by if isinstance(key, str)]
+        if not any(key in queryset.query.annotations for key in sort_keys):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        rows = queryset.model._default_manager.filter(pk__in=ids)
+        rows.query.select_related = queryset.query.select_related
+        by_id = {row.pk: row for row in rows}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+
 
 class LargeListPagination(StandardPagination):
     """For lists that can run to a million rows (the catalog): see CachedCountPaginator."""

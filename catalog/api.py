@@ -1,5 +1,9 @@
 """Catalog endpoints: genres and books (staff write, anyone reads), stock and cover for staff; reviews\n(anyone reads, buyers write), each customer's wishlist and pre-bookings."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -54,6 +58,26 @@ class BookViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         return selectors.book_queryset()
+
+    def filter_queryset(self, queryset):
+        # Filters and ordering shape lists; a book asked for by id is found whatever the query string says.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def list(self, request, *args, **kwargs):
+        """Browse pages (no `search`) are the same for everyone and the most requested, so their answer is
+        kept in the shared cache for BOOK_LIST_CACHE_SECONDS (0 turns this off): a new title or a stock
+        change shows there that much later, while the detail page and checkout always read live rows.
+        Searches are the long tail and are not cached."""
+        seconds = settings.BOOK_LIST_CACHE_SECONDS
+        if not seconds or request.query_params.get("search", "").strip():
+            return super().list(request, *args, **kwargs)
+        key = "book-list:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        cache.set(key, response.data, seconds)
+        return response
 
     def perform_create(self, serializer):
         serializer.instance = services.book_create(actor=self.request.user, **serializer.validated_data)

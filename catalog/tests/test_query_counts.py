@@ -41,6 +41,16 @@ def test_book_list_searched_and_filtered(api_client, catalog, django_assert_num_
     assert response.status_code == 200 and len(response.json()["results"]) == min(page_size, 20)
 
 
+@pytest.mark.mariadb
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_book_search_by_relevance(api_client, catalog, django_assert_num_queries, page_size):
+    with django_assert_num_queries(3):  # the count, the page's ids by relevance, those rows
+        response = api_client.get("/api/books/", {"page_size": page_size, "search": "book number"})
+
+    assert len(response.json()["results"]) == min(page_size, 30)
+
+
 def test_book_detail(api_client, catalog, django_assert_num_queries):
     with django_assert_num_queries(1):
         response = api_client.get(f"/api/books/{catalog[0].pk}/")
