@@ -126,6 +126,9 @@ class BookReviewViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={201: ReviewSerializer})
     def create(self, request, book_id=None):
+        """Needs a paid (or later) order containing the book (403 `not_purchased`); one review per user and
+        book (409 `duplicate`). After the owner deleted their review, posting again rewrites that same
+        review; one removed by staff stays removed."""
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         review = services.review_create(user=request.user, book_id=int(book_id), **payload.validated_data)

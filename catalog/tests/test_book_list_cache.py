@@ -28,6 +28,7 @@ def test_a_browse_page_is_served_from_the_cache(cached, api_client, django_asser
     assert api_client.get(f"/api/books/{book.pk}/").json()["stock"] == 0  # the detail is live
 
 
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
 def test_searches_are_never_cached(cached, api_client):
     BookFactory(title="Dune")
     assert api_client.get("/api/books/?search=dune").json()["count"] == 1

@@ -307,3 +307,27 @@ def test_review_rules_hold_in_the_service_too(user, buy):
     with pytest.raises(Duplicate):
         review_create(user=user, book_id=book.pk, rating=3)
     assert Review.objects.get().rating == 5
+
+
+@pytest.mark.parametrize("rating", [0, 6])
+def test_database_refuses_a_rating_outside_1_to_5(user, buy, rating):
+    from django.db import IntegrityError, transaction
+
+    book = BookFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(user=user, book=book, rating=rating)
+
+    assert not Review.objects.exists()
+
+
+def test_database_refuses_two_rows_for_one_user_and_book(user):
+    from django.db import IntegrityError, transaction
+
+    book = BookFactory()
+    Review.objects.create(user=user, book=book, rating=3)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Review.objects.create(user=user, book=book, rating=4, deleted_at=None)
+
+    assert Review.objects.count() == 1
