@@ -11,7 +11,10 @@ Needs a MySQL/MariaDB server (BENCH_SERVER_URL, default mysql://root@127.0.0.1:3
 
 The generated text has a 20,000-word invented vocabulary (each word in ~0.1% of books), ten "common"
 words each put in ~2% of books (20,000 rows) and ten "rare" words each in 20 books; searches rotate over
-those words. The naive search is the same query answered by `icontains` (bench-only endpoint).
+those words. The naive search is the same query answered by `icontains` (bench-only endpoint, never
+served from the page cache). Rows marked "page cache missed" add a unique parameter to every request, so
+the 10 s page cache (BOOK_LIST_CACHE_SECONDS) never answers and the database does the work; counts
+above 1,000 rows stay cached for 60 s as in production.
 """
 
 import argparse
@@ -190,8 +193,10 @@ def _load(database: str, server_url: str, books: int) -> None:
 
     started = time.monotonic()
     with _server(server_url, database, local_infile=1) as cursor:
-        # A FULLTEXT index is built far faster once over the loaded table than row by row.
-        cursor.execute(f"ALTER TABLE catalog_book DROP INDEX {FULLTEXT_INDEX}")
+        # A FULLTEXT index is built far faster once over the loaded table than row by row. Dropped with a
+        # table copy so InnoDB's hidden FTS_DOC_ID column goes too: re-adding the index over rows loaded
+        # while that column lingered left them out of the index (MariaDB 10.11).
+        cursor.execute(f"ALTER TABLE catalog_book DROP INDEX {FULLTEXT_INDEX}, ALGORITHM=COPY")
         cursor.execute(
             "LOAD DATA LOCAL INFILE %s INTO TABLE catalog_book CHARACTER SET utf8mb4 "
             "(title, author, isbn, description, price, stock, genre_id) "
@@ -339,17 +344,21 @@ def _run_scenarios(args) -> None:
     candidates = [rng.randint(bounds["low"], bounds["high"]) for _ in range(1000)]
     details = [f"/api/books/{pk}/" for pk in list(Book.objects.in_bulk(candidates))[:500]]
     naive = "/api/bench/naive-books/?search="
+    common = [f"/api/books/?search={word}" for word in COMMON_WORDS]
+    rare = [f"/api/books/?search={word}" for word in RARE_WORDS]
     scenarios = [
         ("floor: /api/ping/ (no database)", ["/api/ping/"], {}),
         ("floor: /api/health/ (1 query)", ["/api/health/"], {}),
         ("list: /api/books/ (page of 20)", ["/api/books/"], {}),
-        ("list: page of 20, response cache missed", ["/api/books/"], {"unique": True}),
-        ("list: page of 100, response cache missed", ["/api/books/?page_size=100"], {"unique": True}),
+        ("list: page of 20, page cache missed", ["/api/books/"], {"unique": True}),
+        ("list: page of 100, page cache missed", ["/api/books/?page_size=100"], {"unique": True}),
         ("detail: /api/books/{random id}/", details, {}),
-        ("search: common word (FULLTEXT)", [f"/api/books/?search={w}" for w in COMMON_WORDS], {}),
-        ("search: rare word (FULLTEXT)", [f"/api/books/?search={w}" for w in RARE_WORDS], {}),
-        ("search: common word (naive icontains)", [naive + w for w in COMMON_WORDS], {"slow": True}),
-        ("search: rare word (naive icontains)", [naive + w for w in RARE_WORDS], {"slow": True}),
+        ("search: common word", common, {}),
+        ("search: common word, page cache missed", common, {"unique": True}),
+        ("search: rare word", rare, {}),
+        ("search: rare word, page cache missed", rare, {"unique": True}),
+        ("search: common word, naive icontains", [naive + w for w in COMMON_WORDS], {"slow": True}),
+        ("search: rare word, naive icontains", [naive + w for w in RARE_WORDS], {"slow": True}),
     ]
     print(
         f"\n{total:,} books; gunicorn {args.workers} sync workers; wrk 1 thread, {args.connections} connections, "
@@ -359,7 +368,7 @@ def _run_scenarios(args) -> None:
     )
     print(f"load average before: {_load_average()} (other processes on this machine share its CPUs)\n")
     header = (
-        f"{'endpoint':42} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'endpoint':44} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
         f"{'vs ping':>7} {'vs health':>9} {'queries':>7} {'matches':>9}"
     )
     print(header)
@@ -384,7 +393,7 @@ def _run_scenarios(args) -> None:
             else ""
         )
         print(
-            f"{name:42} {result['rate']:7.0f} {result['p50'] / 1000:8.1f} {result['p95'] / 1000:8.1f} "
+            f"{name:44} {result['rate']:7.0f} {result['p50'] / 1000:8.1f} {result['p95'] / 1000:8.1f} "
             f"{result['p99'] / 1000:8.1f} {result['rate'] / ping:7.0%} {result['rate'] / health:9.0%} "
             f"{queries:>7} {matches:>9}{errors}",
             flush=True,
@@ -470,23 +479,23 @@ def _timed(port: int, paths: list[str], *, clients: int, per_client: int) -> dic
 
 def _verdicts(results: dict) -> None:
     health = results["floor: /api/health/ (1 query)"]["rate"]
-    listed = results["list: /api/books/ (page of 20)"]
-    checks = [
-        (
-            f"list >= 50% of the /api/health/ floor ({listed['rate'] / health:.0%})",
-            listed["rate"] >= health / 2,
-        )
-    ]
+    checks = []
+    for name in ("list: /api/books/ (page of 20)", "list: page of 20, page cache missed"):
+        rate = results[name]["rate"]
+        checks.append((f"{name}: >= 50% of the /api/health/ floor ({rate / health:.0%})", rate >= health / 2))
     for kind in ("common", "rare"):
-        fast = results[f"search: {kind} word (FULLTEXT)"]
-        naive = results[f"search: {kind} word (naive icontains)"]
-        checks.append((f"search ({kind}) p95 <= 50 ms ({fast['p95'] / 1000:.1f} ms)", fast["p95"] <= 50_000))
+        for name in (f"search: {kind} word", f"search: {kind} word, page cache missed"):
+            p95 = results[name]["p95"]
+            checks.append((f"{name}: p95 <= 50 ms ({p95 / 1000:.1f} ms)", p95 <= 50_000))
+        fast = results[f"search: {kind} word, page cache missed"]
+        naive = results[f"search: {kind} word, naive icontains"]
         speedup = naive["p50"] / max(fast["p50"], 1)
-        checks.append((f"search ({kind}) >= 20x faster than naive (p50 {speedup:.0f}x)", speedup >= 20))
-    page20 = results["list: page of 20, response cache missed"]["queries"]
-    page100 = results["list: page of 100, response cache missed"]["queries"]
+        label = f"search: {kind} word, page cache missed: >= 20x faster than naive (p50 {speedup:.0f}x)"
+        checks.append((label, speedup >= 20))
+    page20 = results["list: page of 20, page cache missed"]["queries"]
+    page100 = results["list: page of 100, page cache missed"]["queries"]
     checks.append(
-        (f"list queries per request constant for 20 and 100 ({page20} / {page100})", page20 == page100)
+        (f"list queries per request the same for 20 and 100 a page ({page20} / {page100})", page20 == page100)
     )
     print()
     for label, passed in checks:

@@ -1,6 +1,6 @@
 import hashlib
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -20,9 +20,8 @@ class CachedCountPaginator(Paginator):
 
     An exact COUNT(*) over a million-row table costs more than the page itself, on every request. Up to
     EXACT_COUNT_LIMIT matching rows the count is exact (a COUNT over at most that many rows, always
-    cheap); past it the full count is computed once and shared by every worker through the cache for
-    COUNT_CACHE_SECONDS, so a large total may lag the catalog by that much. The rows on the page are
-    always live.
+    cheap); past it the full count is computed once and kept in the "catalog" cache (per process) for
+    COUNT_CACHE_SECONDS, so a large total may lag the catalog by that much.
     """
 
     EXACT_COUNT_LIMIT = 1000
@@ -36,6 +35,7 @@ class CachedCountPaginator(Paginator):
         except EmptyResultSet:  # e.g. queryset.none(): nothing to count
             return 0
         key = "list-count:" + hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
+        cache = caches["catalog"]
         count = cache.get(key)
         if count is not None:
             return count

@@ -1,7 +1,7 @@
 """Lists and details cost a fixed number of queries whatever the page size: no N+1 anywhere."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from accounts.factories import UserFactory
 from bookstore.pagination import CachedCountPaginator
@@ -88,7 +88,7 @@ def test_large_counts_are_cached_and_small_ones_exact(django_assert_num_queries)
         Book(title=f"Bulk {n}", author="A", isbn=isbn13_from_prefix(f"979{n:09d}"), price=1, stock=n % 2)
         for n in range(limit + 10)
     )
-    cache.clear()
+    caches["catalog"].clear()
 
     with django_assert_num_queries(2):  # the capped count reaches the limit, so the full count runs
         assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
