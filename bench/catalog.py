@@ -287,6 +287,11 @@ def _generate(books: int, genre_slugs: list[str]) -> list[tuple]:
 
 
 def _measure(args) -> None:
+    try:
+        _get(args.port, "/")
+        sys.exit(f"port {args.port} is already serving something (another benchmark?); use --port")
+    except OSError:
+        pass
     env = dict(os.environ)
     gunicorn = subprocess.Popen(
         [
