@@ -287,11 +287,11 @@ def _generate(books: int, genre_slugs: list[str]) -> list[tuple]:
 
 
 def _measure(args) -> None:
-    try:
-        _get(args.port, "/")
-        sys.exit(f"port {args.port} is already serving something (another benchmark?); use --port")
-    except OSError:
-        pass
+    import socket
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:
+            sys.exit(f"port {args.port} is already serving something (another benchmark?); use --port")
     env = dict(os.environ)
     gunicorn = subprocess.Popen(
         [
