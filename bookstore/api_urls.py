@@ -5,7 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.api import AdminUserViewSet, AuthViewSet, MeViewSet
 from cart.api import CartItemViewSet, CartViewSet
-from catalog.api import BookViewSet, GenreViewSet
+from catalog.api import (
+    BookReviewViewSet,
+    BookViewSet,
+    GenreViewSet,
+    PreBookingViewSet,
+    ReviewViewSet,
+    WishlistViewSet,
+)
 from orders.api import AdminCouponViewSet, AdminOrderViewSet, AdminReportViewSet, OrderViewSet
 from payments.api import AdminPaymentViewSet, StripeWebhookView
 
@@ -17,6 +24,10 @@ router.register("auth", AuthViewSet, basename="auth")
 router.register("admin/users", AdminUserViewSet, basename="admin-user")
 router.register("genres", GenreViewSet, basename="genre")
 router.register("books", BookViewSet, basename="book")
+router.register(r"books/(?P<book_id>[0-9]{1,18})/reviews", BookReviewViewSet, basename="book-review")
+router.register("reviews", ReviewViewSet, basename="review")
+router.register("wishlist", WishlistViewSet, basename="wishlist")
+router.register("prebooks", PreBookingViewSet, basename="prebooking")
 router.register("cart/items", CartItemViewSet, basename="cart-item")
 router.register("orders", OrderViewSet, basename="order")
 router.register("admin/orders", AdminOrderViewSet, basename="admin-order")

@@ -1,24 +1,33 @@
-"""Catalog endpoints: genres and books (staff write, anyone reads), stock and cover for staff."""
+"""Catalog endpoints: genres and books (staff write, anyone reads), stock and cover for staff; reviews\n(anyone reads, buyers write), each customer's wishlist and pre-bookings."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from bookstore.pagination import LargeListPagination
 from bookstore.schema import refusal
 
 from . import selectors, services
 from .filters import BookFilter
-from .models import Genre
+from .models import Genre, PreBooking, Review, WishlistItem
 from .permissions import IsStaffOrReadOnly
 from .serializers import (
+    BookIdSerializer,
     BookSerializer,
     CoverSerializer,
     CoverUploadSerializer,
     GenreSerializer,
+    PreBookingSerializer,
+    ReviewSerializer,
     StockUpdateSerializer,
+    WishlistItemSerializer,
 )
 
 
@@ -45,9 +54,31 @@ class BookViewSet(viewsets.ModelViewSet):
     serializer_class = BookSerializer
     permission_classes = [IsStaffOrReadOnly]
     filterset_class = BookFilter
+    pagination_class = LargeListPagination
 
     def get_queryset(self):
         return selectors.book_queryset()
+
+    def filter_queryset(self, queryset):
+        # Filters and ordering shape lists; a book asked for by id is found whatever the query string says.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def list(self, request, *args, **kwargs):
+        """A page of the list (browsing or a search) is the same for everyone, and the popular ones are
+        asked for over and over: each answer is kept in the "catalog" cache for BOOK_LIST_CACHE_SECONDS
+        (0 turns this off), so a new title or a stock change shows in lists that much later. The detail
+        page, the cart and checkout always read live rows."""
+        seconds = settings.BOOK_LIST_CACHE_SECONDS
+        if not seconds:
+            return super().list(request, *args, **kwargs)
+        cache = caches["catalog"]
+        key = "book-list:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        data = cache.get(key)
+        if data is not None:
+            return Response(data)
+        response = super().list(request, *args, **kwargs)
+        cache.set(key, response.data, seconds)
+        return response
 
     def perform_create(self, serializer):
         serializer.instance = services.book_create(actor=self.request.user, **serializer.validated_data)
@@ -83,3 +114,98 @@ class BookViewSet(viewsets.ModelViewSet):
             CoverSerializer({"cover_url": self.get_serializer(book).data["cover_url"]}).data,
             status=status.HTTP_200_OK,
         )
+
+
+class BookReviewViewSet(viewsets.GenericViewSet):
+    """/api/books/{book_id}/reviews/: anyone reads a book's reviews; a customer who bought it posts one."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    queryset = Review.objects.none()  # for the schema; the rows come from the selector
+
+    def list(self, request, book_id=None):
+        book = selectors.book_get_active(book_id=int(book_id))
+        page = self.paginate_queryset(selectors.review_list_for_book(book_id=book.pk))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(responses={201: ReviewSerializer})
+    def create(self, request, book_id=None):
+        """Needs a paid (or later) order containing the book (403 `not_purchased`); one review per user and
+        book (409 `duplicate`). After the owner deleted their review, posting again rewrites that same
+        review; one removed by staff stays removed."""
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        review = services.review_create(user=request.user, book_id=int(book_id), **payload.validated_data)
+        review = selectors.review_get_visible(review_id=review.pk)
+        return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class ReviewViewSet(viewsets.GenericViewSet):
+    """/api/reviews/{id}/: the owner edits; the owner or staff soft-deletes; anyone else gets 403."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = Review.objects.none()
+
+    def partial_update(self, request, pk=None):
+        payload = self.get_serializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        review = services.review_update(actor=request.user, review_id=int(pk), **payload.validated_data)
+        return Response(self.get_serializer(selectors.review_get_visible(review_id=review.pk)).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.review_delete(actor=request.user, review_id=int(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WishlistViewSet(viewsets.GenericViewSet):
+    """/api/wishlist/: the caller's own wishlist; DELETE takes the book's id."""
+
+    serializer_class = WishlistItemSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = WishlistItem.objects.none()
+    lookup_field = "book_id"
+
+    def list(self, request):
+        page = self.paginate_queryset(selectors.wishlist_for_user(user=request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=BookIdSerializer, responses={201: WishlistItemSerializer})
+    def create(self, request):
+        payload = BookIdSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        item = services.wishlist_add(user=request.user, book_id=payload.validated_data["book_id"])
+        item = selectors.wishlist_for_user(user=request.user).get(pk=item.pk)
+        return Response(self.get_serializer(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, book_id=None):
+        services.wishlist_remove(user=request.user, book_id=int(book_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PreBookingViewSet(viewsets.GenericViewSet):
+    """/api/prebooks/: the caller's pre-bookings of sold-out titles; another user's is simply not found."""
+
+    serializer_class = PreBookingSerializer
+    permission_classes = [IsAuthenticated]
+    queryset = PreBooking.objects.none()
+
+    def list(self, request):
+        page = self.paginate_queryset(selectors.prebooking_list_for_user(user=request.user))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=BookIdSerializer, responses={201: PreBookingSerializer})
+    def create(self, request):
+        payload = BookIdSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        prebooking = services.prebooking_create(user=request.user, book_id=payload.validated_data["book_id"])
+        prebooking = selectors.prebooking_list_for_user(user=request.user).get(pk=prebooking.pk)
+        return Response(self.get_serializer(prebooking).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        """Cancels the pre-booking (it stays in the list as `cancelled`)."""
+        services.prebooking_cancel(user=request.user, prebooking_id=int(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)

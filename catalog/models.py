@@ -1,11 +1,13 @@
-"""Catalog: nested genres, books, and the stock ledger every stock change is written to."""
+"""Catalog: nested genres, books, the stock ledger every stock change is written to, and what customers
+attach to books: reviews, wishlist entries and pre-bookings of sold-out titles."""
 
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .isbn import isbn_validate
 
@@ -93,3 +95,85 @@ class StockMovement(models.Model):
 
     def __str__(self):
         return f"{self.book_id}: {self.delta:+d} → {self.stock_after} ({self.reason})"
+
+
+class Review(models.Model):
+    """A customer's rating of a book they bought.
+
+    One row per user and book, enforced by the database. Deleting is soft (`deleted_at`), so the row
+    stays for moderation; the owner may post again later, which revives and rewrites that same row.
+    The book's `avg_rating` and `review_count` count only rows that are not deleted.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="reviews", on_delete=models.PROTECT)
+    book = models.ForeignKey(Book, related_name="reviews", on_delete=models.PROTECT)
+    rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    text = models.TextField(blank=True)
+    verified_purchase = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "book"], name="review_one_per_user_book"),
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="review_rating_1_to_5"),
+        ]
+        indexes = [models.Index(fields=["book", "deleted_at", "created_at"], name="review_book_visible_idx")]
+
+    def __str__(self):
+        return f"{self.rating}★ by {self.user_id} on book {self.book_id}"
+
+
+class WishlistItem(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="wishlist_items", on_delete=models.CASCADE
+    )
+    book = models.ForeignKey(Book, related_name="wishlist_items", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "book"], name="wishlist_one_per_user_book")]
+
+    def __str__(self):
+        return f"book {self.book_id} on the wishlist of user {self.user_id}"
+
+
+class PreBooking(models.Model):
+    """A customer waiting for a sold-out title; notified once when its stock comes back."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        NOTIFIED = "notified", "Notified"
+        CANCELLED = "cancelled", "Cancelled"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="prebookings", on_delete=models.CASCADE)
+    book = models.ForeignKey(Book, related_name="prebookings", on_delete=models.CASCADE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    # True while waiting, NULL afterwards. NULLs never collide in a unique index, so the constraint below
+    # allows any number of past pre-bookings but a single waiting one per user and title, on every
+    # database (MariaDB has no partial unique indexes).
+    waiting = models.BooleanField(null=True, default=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "book", "waiting"], name="prebooking_one_waiting"),
+            models.CheckConstraint(
+                condition=Q(status="waiting", waiting=True)
+                | (~Q(status="waiting") & Q(waiting__isnull=True)),
+                name="prebooking_waiting_matches_status",
+            ),
+        ]
+        indexes = [models.Index(fields=["book", "status"], name="prebooking_book_status_idx")]
+
+    def __str__(self):
+        return f"pre-booking {self.pk}: book {self.book_id} for user {self.user_id} ({self.status})"

@@ -2,10 +2,14 @@
 
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 
+from bookstore.errors import NotFound
+
 from .isbn import isbn_normalize
-from .models import Book, Genre
+from .models import Book, Genre, PreBooking, Review, WishlistItem
+from .search import fulltext_search, search_words, words_condition
 
 
 def genre_descendant_ids(genre: Genre) -> list[int]:
@@ -50,15 +54,55 @@ def book_queryset() -> QuerySet:
 
 
 def book_search(queryset: QuerySet, text: str) -> QuerySet:
-    """Exact ISBN lookup when the text is an ISBN, otherwise words over title, author and description."""
+    """Exact (indexed) ISBN lookup when the text is an ISBN; otherwise every word must appear in the title,
+    author or description: through the FULLTEXT index, most relevant first, on MySQL/MariaDB, and with
+    `icontains` on SQLite. See catalog/search.py."""
     isbn = isbn_normalize(text)
     if isbn:
         return queryset.filter(isbn=isbn)
-    condition = Q()
-    for word in text.split()[:8]:
-        condition &= Q(title__icontains=word) | Q(author__icontains=word) | Q(description__icontains=word)
-    return queryset.filter(condition)
+    words = search_words(text)
+    if not words:
+        return queryset.none()
+    if connections[queryset.db].vendor == "mysql":
+        return fulltext_search(queryset, words)
+    return queryset.filter(words_condition(words))
 
 
 def book_get(*, book_id: int) -> Book:
     return book_queryset().get(pk=book_id)
+
+
+def book_get_active(*, book_id: int) -> Book:
+    book = book_queryset().filter(pk=book_id).first()
+    if book is None:
+        raise NotFound("No such book in the catalog.")
+    return book
+
+
+def review_list_for_book(*, book_id: int) -> QuerySet:
+    """The book's visible reviews, newest first, with their authors joined in."""
+    return (
+        Review.objects.filter(book_id=book_id, deleted_at__isnull=True)
+        .select_related("user")
+        .order_by("-created_at", "-id")
+    )
+
+
+def review_get_visible(*, review_id: int) -> Review:
+    review = Review.objects.filter(pk=review_id, deleted_at__isnull=True).select_related("user").first()
+    if review is None:
+        raise NotFound("No such review.")
+    return review
+
+
+def wishlist_for_user(*, user) -> QuerySet:
+    """The user's wishlist, newest first; books that left the catalog are not shown."""
+    return (
+        WishlistItem.objects.filter(user=user, book__is_active=True)
+        .select_related("book__genre")
+        .order_by("-created_at", "-id")
+    )
+
+
+def prebooking_list_for_user(*, user) -> QuerySet:
+    return PreBooking.objects.filter(user=user).select_related("book__genre").order_by("-created_at", "-id")

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from .isbn import isbn_validate
-from .models import Book, Genre
+from .models import Book, Genre, PreBooking, Review, WishlistItem
 
 MAX_PRICE = Decimal("99999999.99")
 
@@ -89,3 +89,36 @@ class CoverUploadSerializer(serializers.Serializer):
 
 class CoverSerializer(serializers.Serializer):
     cover_url = serializers.URLField()
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username", read_only=True, help_text="The author's username.")
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    text = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+    class Meta:
+        model = Review
+        fields = ["id", "user", "rating", "text", "verified_purchase", "created_at"]
+        read_only_fields = ["id", "verified_purchase", "created_at"]
+
+
+class BookIdSerializer(serializers.Serializer):
+    book_id = serializers.IntegerField(min_value=1, max_value=2**53)
+
+
+class WishlistItemSerializer(serializers.ModelSerializer):
+    book = BookSerializer(read_only=True)
+
+    class Meta:
+        model = WishlistItem
+        fields = ["book_id", "book", "created_at"]
+        read_only_fields = fields
+
+
+class PreBookingSerializer(serializers.ModelSerializer):
+    book = BookSerializer(read_only=True)
+
+    class Meta:
+        model = PreBooking
+        fields = ["id", "book_id", "book", "status", "created_at", "notified_at", "cancelled_at"]
+        read_only_fields = fields

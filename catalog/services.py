@@ -1,15 +1,29 @@
-"""Catalog writes. Every stock change goes through `stock_adjust` or `book_set_stock` so the ledger
-stays complete."""
+"""Catalog writes. Every stock change goes through `stock_adjust` (or, for a bulk import whose rows are
+already locked, `stock_set_locked_bulk`) so the ledger stays complete and a title coming back in stock
+notifies the customers waiting for it. Reviews, wishlist entries and pre-bookings are written here too.
+"""
 
+import logging
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from bookstore.errors import Duplicate, InvalidTransition, NotFound
+from bookstore.mail import mail_send_on_commit
+from orders.selectors import book_purchased_by
 
 from .covers import cover_filename, cover_validate
-from .exceptions import InsufficientStock
+from .exceptions import InStock, InsufficientStock, NotPurchased, NotReviewOwner
 from .isbn import isbn_validate
-from .models import Book, Genre, StockMovement
+from .models import Book, Genre, PreBooking, Review, StockMovement, WishlistItem
+
+logger = logging.getLogger(__name__)
 
 BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre")
 
@@ -83,7 +97,7 @@ def stock_adjust(
     if not updated:
         raise InsufficientStock(extra={"book_ids": [book_id]})
     stock_after = Book.objects.values_list("stock", flat=True).get(pk=book_id)
-    return StockMovement.objects.create(
+    movement = StockMovement.objects.create(
         book_id=book_id,
         delta=delta,
         stock_after=stock_after,
@@ -92,6 +106,44 @@ def stock_adjust(
         note=note,
         order=order,
     )
+    _stock_changed(book_id=book_id, stock_before=stock_after - delta, stock_after=stock_after)
+    return movement
+
+
+def stock_set_locked_bulk(*, targets: list[tuple[Book, int]], reason: str, actor=None, note: str = "") -> int:
+    """Set many books' stock with one UPDATE and one ledger INSERT (the bulk import's fast path).
+
+    The caller must hold the books' row locks (`select_for_update`) inside its transaction, so each
+    `book.stock` is current and the ledger's deltas are exact. Returns how many books changed.
+    """
+    changed, movements, restocked = [], [], []
+    for book, stock in targets:
+        if stock == book.stock:
+            continue
+        movements.append(
+            StockMovement(
+                book_id=book.pk,
+                delta=stock - book.stock,
+                stock_after=stock,
+                reason=reason,
+                actor=actor,
+                note=note,
+            )
+        )
+        restocked.append((book.pk, book.stock, stock))
+        book.stock = stock
+        changed.append(book)
+    Book.objects.bulk_update(changed, ["stock"])
+    StockMovement.objects.bulk_create(movements)
+    for book_id, stock_before, stock_after in restocked:
+        _stock_changed(book_id=book_id, stock_before=stock_before, stock_after=stock_after)
+    return len(changed)
+
+
+def _stock_changed(*, book_id: int, stock_before: int, stock_after: int) -> None:
+    """What follows a stock change, called explicitly by both stock primitives (no signals)."""
+    if stock_before == 0 and stock_after > 0:
+        prebookings_notify_restock(book_id=book_id)
 
 
 @transaction.atomic
@@ -117,3 +169,178 @@ def book_set_cover(*, book: Book, upload: UploadedFile) -> Book:
     if old_cover:
         book.cover.storage.delete(old_cover)
     return book
+
+
+# --- Reviews ---------------------------------------------------------------------------------------
+# Lock order: book row, then review row. The book lock serialises every review write of one title, so
+# its aggregates are recomputed from a stable set of reviews and can never drift.
+
+
+def _lock_active_book(book_id: int) -> Book:
+    book = Book.objects.select_for_update().filter(pk=book_id, is_active=True).first()
+    if book is None:
+        raise NotFound("No such book in the catalog.")
+    return book
+
+
+def _book_rating_refresh(*, book_id: int) -> None:
+    """Recompute the book's average and count from its visible reviews (caller holds the book lock)."""
+    totals = Review.objects.filter(book_id=book_id, deleted_at__isnull=True).aggregate(
+        count=Count("id"), total=Sum("rating")
+    )
+    count = totals["count"]
+    average = (
+        (Decimal(totals["total"]) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        if count
+        else None
+    )
+    Book.objects.filter(pk=book_id).update(avg_rating=average, review_count=count)
+
+
+@transaction.atomic
+def review_create(*, user, book_id: int, rating: int, text: str = "") -> Review:
+    """A verified buyer's review. Posting again after the owner deleted theirs rewrites that same row
+    (one row per user and book); a review a moderator removed stays removed."""
+    book = _lock_active_book(book_id)
+    if not book_purchased_by(user=user, book_id=book.pk):
+        raise NotPurchased()
+    review = Review.objects.select_for_update().filter(user=user, book=book).first()
+    if review is not None and review.deleted_at is None:
+        raise Duplicate("You have already reviewed this book; edit your review instead.")
+    if review is not None and review.deleted_by_id != user.pk:
+        raise Duplicate("Your review of this book was removed by a moderator.")
+    if review is None:
+        review = Review(user=user, book=book)
+    review.rating, review.text, review.verified_purchase = rating, text, True
+    review.deleted_at = review.deleted_by = None
+    review.created_at = timezone.now()
+    review.save()
+    _book_rating_refresh(book_id=book.pk)
+    return review
+
+
+def _lock_review(review_id: int, *, include_deleted: bool = False) -> Review:
+    """Lock the review's book, then the review itself (a deleted review is not found unless asked for)."""
+    reviews = Review.objects.all() if include_deleted else Review.objects.filter(deleted_at__isnull=True)
+    book_id = reviews.filter(pk=review_id).values_list("book_id", flat=True).first()
+    if book_id is None:
+        raise NotFound("No such review.")
+    list(Book.objects.select_for_update().filter(pk=book_id).values_list("pk", flat=True))
+    review = reviews.select_for_update().filter(pk=review_id).first()
+    if review is None:  # deleted while we waited for the book lock
+        raise NotFound("No such review.")
+    return review
+
+
+@transaction.atomic
+def review_update(*, actor, review_id: int, rating: int | None = None, text: str | None = None) -> Review:
+    review = _lock_review(review_id)
+    if review.user_id != actor.pk:
+        raise NotReviewOwner()
+    if rating is not None:
+        review.rating = rating
+    if text is not None:
+        review.text = text
+    review.save(update_fields=["rating", "text", "updated_at"])
+    _book_rating_refresh(book_id=review.book_id)
+    return review
+
+
+@transaction.atomic
+def review_delete(*, actor, review_id: int) -> None:
+    """Soft delete by the owner or by staff: the review leaves the lists and the book's aggregates."""
+    review = _lock_review(review_id)
+    if review.user_id != actor.pk and not actor.is_staff:
+        raise NotReviewOwner("You can only delete your own review.")
+    review.deleted_at, review.deleted_by = timezone.now(), actor
+    review.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    _book_rating_refresh(book_id=review.book_id)
+    logger.info("review %s on book %s deleted by user %s", review.pk, review.book_id, actor.pk)
+
+
+@transaction.atomic
+def review_restore(*, review_id: int) -> Review:
+    """Moderation undo (admin): the review counts again."""
+    review = _lock_review(review_id, include_deleted=True)
+    if review.deleted_at is not None:
+        review.deleted_at = review.deleted_by = None
+        review.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        _book_rating_refresh(book_id=review.book_id)
+    return review
+
+
+# --- Wishlist --------------------------------------------------------------------------------------
+
+
+def wishlist_add(*, user, book_id: int) -> WishlistItem:
+    if not Book.objects.filter(pk=book_id, is_active=True).exists():
+        raise NotFound("No such book in the catalog.")
+    try:
+        with transaction.atomic():
+            return WishlistItem.objects.create(user=user, book_id=book_id)
+    except IntegrityError as exc:  # the unique (user, book) constraint: also catches a racing twin
+        raise Duplicate("This book is already on your wishlist.") from exc
+
+
+def wishlist_remove(*, user, book_id: int) -> None:
+    deleted, _ = WishlistItem.objects.filter(user=user, book_id=book_id).delete()
+    if not deleted:
+        raise NotFound("This book is not on your wishlist.")
+
+
+# --- Pre-bookings ----------------------------------------------------------------------------------
+# A pre-booking locks the book row like every stock change does, so "stock is 0, start waiting" and
+# "stock went from 0 to more, notify the waiting" can never interleave: nobody is left waiting for a
+# title that is already back.
+
+
+@transaction.atomic
+def prebooking_create(*, user, book_id: int) -> PreBooking:
+    book = _lock_active_book(book_id)
+    if book.stock > 0:
+        raise InStock(extra={"stock": book.stock})
+    if PreBooking.objects.filter(user=user, book=book, status=PreBooking.Status.WAITING).exists():
+        raise Duplicate("You are already waiting for this title.")
+    return PreBooking.objects.create(user=user, book=book)
+
+
+@transaction.atomic
+def prebooking_cancel(*, user, prebooking_id: int) -> None:
+    """The owner stops waiting. Cancelling twice is harmless; a pre-booking already notified stays so."""
+    prebooking = PreBooking.objects.select_for_update().filter(user=user, pk=prebooking_id).first()
+    if prebooking is None:
+        raise NotFound("No such pre-booking.")
+    if prebooking.status == PreBooking.Status.NOTIFIED:
+        raise InvalidTransition("This pre-booking was already fulfilled: the title is back in stock.")
+    if prebooking.status == PreBooking.Status.WAITING:
+        prebooking.status, prebooking.waiting = PreBooking.Status.CANCELLED, None
+        prebooking.cancelled_at = timezone.now()
+        prebooking.save(update_fields=["status", "waiting", "cancelled_at"])
+
+
+def prebookings_notify_restock(*, book_id: int) -> int:
+    """Mark every waiting pre-booking of the title notified and email each customer once, on commit.
+
+    Runs inside the stock change's transaction, which holds the book's row lock; the pre-booking rows are
+    locked too so a concurrent cancel either lands first (and gets no email) or finds them notified.
+    """
+    waiting = dict(
+        PreBooking.objects.select_for_update()
+        .filter(book_id=book_id, status=PreBooking.Status.WAITING)
+        .order_by("pk")
+        .values_list("pk", "user_id")
+    )
+    if not waiting:
+        return 0
+    PreBooking.objects.filter(pk__in=list(waiting)).update(
+        status=PreBooking.Status.NOTIFIED, waiting=None, notified_at=timezone.now()
+    )
+    book = Book.objects.get(pk=book_id)
+    for customer in get_user_model().objects.filter(pk__in=set(waiting.values())).order_by("pk"):
+        mail_send_on_commit(
+            template="catalog/email/back_in_stock",
+            to=[customer.email],
+            context={"user": customer, "book": book, "currency": settings.SHOP_CURRENCY},
+        )
+    logger.info("book %s back in stock: %s waiting customer(s) notified", book_id, len(waiting))
+    return len(waiting)

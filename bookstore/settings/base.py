@@ -92,7 +92,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "bookstore_cache",
-    }
+    },
+    # Derived catalog reads (large list counts, book list pages), per process and bounded: they may lag by
+    # their timeouts, cost no query to read, and can never evict the shared throttling entries above.
+    "catalog": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "catalog",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 LANGUAGE_CODE = "en-us"
@@ -122,6 +129,8 @@ SHOP_BASE_URL = env_str("SHOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHOP_CURRENCY = env_str("SHOP_CURRENCY", "USD").upper()
 PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 30)
 COVER_MAX_BYTES = 5 * 1024 * 1024
+# Seconds a page of /api/books/ is served from the "catalog" cache (0: never).
+BOOK_LIST_CACHE_SECONDS = env_int("BOOK_LIST_CACHE_SECONDS", 10)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 
@@ -185,6 +194,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PaymentStatusEnum": "payments.models.PaymentStatus",
         "RefundStatusEnum": "payments.models.RefundStatus",
+        "PreBookingStatusEnum": "catalog.models.PreBooking.Status",
     },
 }
 

@@ -1,0 +1,520 @@
+"""Catalog benchmark: a million books in MariaDB, the app under gunicorn, wrk against its endpoints.
+
+    python bench/catalog.py                 # generate + import 1,000,000 books, then measure
+    python bench/catalog.py --skip-load     # measure again on the database loaded last time
+
+It creates (drops and recreates) its own database (default `bench_catalog`, never the app's), migrates it,
+writes a CSV of generated books and loads it with the real `manage.py import_books`, then starts gunicorn
+with bench/settings.py (DEBUG off) and, for each endpoint, runs wrk and prints requests/s, p50/p95/p99,
+the ratio to the floor (a no-database /api/ping/) and the SQL queries per request (X-Query-Count header).
+Needs a MySQL/MariaDB server (BENCH_SERVER_URL, default mysql://root@127.0.0.1:3306) and wrk (apt).
+
+The generated text has a 20,000-word invented vocabulary (each word in ~0.1% of books), ten "common"
+words each put in ~2% of books (20,000 rows) and ten "rare" words each in 20 books; searches rotate over
+those words. The naive search is the same query answered by `icontains` (bench-only endpoint, never
+served from the page cache). Rows marked "page cache missed" add a unique parameter to every request, so
+the 10 s page cache (BOOK_LIST_CACHE_SECONDS) never answers and the database does the work; counts
+above 1,000 rows stay cached for 60 s as in production.
+"""
+
+import argparse
+import csv
+import http.client
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+COMMON_WORDS = [
+    "dragon",
+    "garden",
+    "winter",
+    "ocean",
+    "shadow",
+    "river",
+    "empire",
+    "secret",
+    "journey",
+    "silver",
+]
+RARE_WORDS = [
+    "zephyrine",
+    "quillback",
+    "marrowind",
+    "thornwick",
+    "glimmerose",
+    "vexallion",
+    "brackenmoor",
+    "solvaneth",
+    "cinderwold",
+    "umbrafrost",
+]
+COMMON_SHARE = 0.02
+RARE_COUNT = 20
+SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["th", "ch", "sh", "ar", "el", "or"]
+
+LUA = """
+local paths = {%s}
+local unique = %s
+local i, n = 0, 0
+request = function()
+  i = i %% #paths + 1
+  n = n + 1
+  local path = paths[i]
+  if unique then path = path .. (path:find("?", 1, true) and "&" or "?") .. "nocache=" .. n .. "-" .. math.random(1e9) end
+  return wrk.format("GET", path)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\nRESULT {"requests": %%d, "duration_us": %%d, "errors": %%d, "non2xx": %%d, '
+    .. '"p50": %%d, "p95": %%d, "p99": %%d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--books", type=int, default=1_000_000)
+    parser.add_argument("--database", default="bench_catalog")
+    parser.add_argument("--skip-load", action="store_true", help="Reuse the database loaded last time.")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (sync).")
+    parser.add_argument("--connections", type=int, default=4, help="wrk connections per endpoint.")
+    parser.add_argument("--duration", type=int, default=5, help="Seconds per endpoint and round.")
+    parser.add_argument("--rounds", type=int, default=3, help="Rounds per endpoint (the median is shown).")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    if args.database in {"bookstore", "mysql", "information_schema", "performance_schema", "sys"}:
+        sys.exit(f"refusing to drop the database {args.database!r}")
+
+    server_url = os.environ.get("BENCH_SERVER_URL", "mysql://root@127.0.0.1:3306").rstrip("/")
+    os.environ["DATABASE_URL"] = f"{server_url}/{args.database}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with _buffer_pool(server_url):
+        if not args.skip_load:
+            _load(args.database, server_url, args.books)
+        _measure(args)
+
+
+class _buffer_pool:
+    """MariaDB's packaged default buffer pool (128 MiB) cannot hold a million books; a production server
+    is sized for its data. Raised to 2 GiB for the run (SET GLOBAL, dynamic) and put back afterwards."""
+
+    WANTED = 2 * 1024**3
+
+    def __init__(self, server_url: str):
+        self.server_url, self.original = server_url, None
+
+    def __enter__(self):
+        with _server(self.server_url) as cursor:
+            cursor.execute("SELECT @@innodb_buffer_pool_size")
+            self.original = cursor.fetchone()[0]
+            if self.original < self.WANTED:
+                cursor.execute(f"SET GLOBAL innodb_buffer_pool_size = {self.WANTED}")
+                print(
+                    f"innodb_buffer_pool_size {self.original >> 20} MiB -> {self.WANTED >> 20} MiB for the run"
+                )
+
+    def __exit__(self, *exc):
+        if self.original is not None and self.original < self.WANTED:
+            with _server(self.server_url) as cursor:
+                cursor.execute(f"SET GLOBAL innodb_buffer_pool_size = {self.original}")
+
+
+class _server:
+    """A plain MySQLdb connection to the server (or one database), outside Django's settings."""
+
+    def __init__(self, server_url: str, database: str = "mysql", **options):
+        import dj_database_url
+        import MySQLdb
+
+        config = dj_database_url.parse(f"{server_url}/{database}")
+        self.connection = MySQLdb.connect(
+            host=config["HOST"] or "127.0.0.1",
+            port=int(config["PORT"] or 3306),
+            user=config["USER"] or "root",
+            password=config["PASSWORD"] or "",
+            database=database,
+            charset="utf8mb4",
+            autocommit=True,
+            **options,
+        )
+
+    def __enter__(self):
+        return self.connection.cursor()
+
+    def __exit__(self, *exc):
+        self.connection.close()
+
+
+# --- Loading -----------------------------------------------------------------------------------------
+
+
+def _load(database: str, server_url: str, books: int) -> None:
+    """Bulk-load the books with LOAD DATA (seconds, not minutes), then run the real import_books on a
+    smaller file that both updates and creates books, so its speed is measured too."""
+    with _server(server_url) as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS `{database}`")
+        cursor.execute(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from catalog.models import Genre
+    from catalog.search import FULLTEXT_COLUMNS, FULLTEXT_INDEX
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    genres = Genre.objects.bulk_create([Genre(name=f"Genre {n}", slug=f"genre-{n}") for n in range(30)])
+    genre_ids = {genre.slug: genre.pk for genre in genres}
+
+    started = time.monotonic()
+    rows = _generate(books, list(genre_ids))
+    tsv = RESULTS / "books.tsv"
+    with tsv.open("w", encoding="utf-8") as file:
+        for isbn, title, author, description, price, stock, genre in rows:
+            file.write(f"{title}\t{author}\t{isbn}\t{description}\t{price}\t{stock}\t{genre_ids[genre]}\n")
+    print(f"generated {books:,} books in {time.monotonic() - started:.0f} s")
+
+    started = time.monotonic()
+    with _server(server_url, database, local_infile=1) as cursor:
+        # A FULLTEXT index is built far faster once over the loaded table than row by row. Dropped with a
+        # table copy so InnoDB's hidden FTS_DOC_ID column goes too: re-adding the index over rows loaded
+        # while that column lingered left them out of the index (MariaDB 10.11).
+        cursor.execute(f"ALTER TABLE catalog_book DROP INDEX {FULLTEXT_INDEX}, ALGORITHM=COPY")
+        cursor.execute(
+            "LOAD DATA LOCAL INFILE %s INTO TABLE catalog_book CHARACTER SET utf8mb4 "
+            "(title, author, isbn, description, price, stock, genre_id) "
+            "SET cover = '', review_count = 0, is_active = 1, created_at = NOW(6), updated_at = NOW(6)",
+            [str(tsv)],
+        )
+        cursor.execute(
+            "INSERT INTO catalog_stockmovement (book_id, delta, stock_after, reason, note, created_at) "
+            "SELECT id, stock, stock, 'import', 'bench load', NOW(6) FROM catalog_book WHERE stock > 0"
+        )
+    loaded = time.monotonic() - started
+    with _server(server_url, database) as cursor:
+        columns = ", ".join(FULLTEXT_COLUMNS)
+        cursor.execute(f"ALTER TABLE catalog_book ADD FULLTEXT INDEX {FULLTEXT_INDEX} ({columns})")
+        cursor.execute("ANALYZE TABLE catalog_book")
+        cursor.fetchall()
+        # The index must hold every loaded row, or the search numbers would be meaningless.
+        word = RARE_WORDS[0]
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM catalog_book WHERE MATCH ({columns}) AGAINST (%s IN BOOLEAN MODE)),"
+            " (SELECT COUNT(*) FROM catalog_book WHERE description LIKE %s)",
+            [f"+{word}", f"%{word}%"],
+        )
+        indexed, scanned = cursor.fetchone()
+        if indexed != scanned:
+            sys.exit(f"FULLTEXT index incomplete: {indexed} rows match {word!r}, {scanned} contain it")
+    print(f"LOAD DATA in {loaded:.0f} s, FULLTEXT index built in {time.monotonic() - started - loaded:.0f} s")
+
+    sample = RESULTS / "import-sample.csv"
+    _write_import_sample(sample, rows, books)
+    started = time.monotonic()
+    call_command("import_books", str(sample), batch_size=1000)
+    elapsed = time.monotonic() - started
+    print(f"manage.py import_books: 10,000 rows (5,000 updates, 5,000 new) in {elapsed:.1f} s")
+
+
+def _write_import_sample(path: Path, rows: list[tuple], books: int) -> None:
+    """5,000 existing books with a new price and stock, and 5,000 new books."""
+    from catalog.isbn import isbn13_from_prefix
+
+    rng = random.Random(99)
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["isbn", "title", "author", "description", "price", "stock", "genre"])
+        for row in rng.sample(rows, 5000):
+            writer.writerow([*row[:4], f"{rng.randint(500, 6000) / 100:.2f}", rng.randint(0, 50), row[6]])
+        for n in range(5000):
+            writer.writerow([isbn13_from_prefix(f"979{books + n:09d}"), *rows[n][1:]])
+
+
+def _generate(books: int, genre_slugs: list[str]) -> list[tuple]:
+    """(isbn, title, author, description, price, stock, genre slug) rows, the same for the same count."""
+    from catalog.isbn import isbn13_from_prefix
+
+    rng = random.Random(2024)
+    vocabulary = sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(2, 4))) for _ in range(26_000)})
+    vocabulary = [word for word in vocabulary if len(word) >= 4][:20_000]
+    first_names = [word.capitalize() for word in rng.sample(vocabulary, 300)]
+    last_names = [word.capitalize() for word in rng.sample(vocabulary, 1000)]
+    extra_words: dict[int, list[str]] = {}
+    for word in COMMON_WORDS:
+        for row in rng.sample(range(books), int(books * COMMON_SHARE)):
+            extra_words.setdefault(row, []).append(word)
+    for word in RARE_WORDS:
+        for row in rng.sample(range(books), RARE_COUNT):
+            extra_words.setdefault(row, []).append(word)
+    rows = []
+    for row in range(books):
+        description = rng.choices(vocabulary, k=rng.randint(15, 35))
+        for word in extra_words.get(row, ()):
+            description.insert(rng.randrange(len(description) + 1), word)
+        rows.append(
+            (
+                isbn13_from_prefix(f"979{row:09d}"),
+                " ".join(rng.choices(vocabulary, k=rng.randint(2, 4))).capitalize(),
+                f"{rng.choice(first_names)} {rng.choice(last_names)}",
+                " ".join(description).capitalize() + ".",
+                f"{rng.randint(500, 6000) / 100:.2f}",
+                0 if rng.random() < 0.1 else rng.randint(1, 50),
+                rng.choice(genre_slugs),
+            )
+        )
+    return rows
+
+
+# --- Measuring ---------------------------------------------------------------------------------------
+
+
+def _measure(args) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:
+            sys.exit(f"port {args.port} is already serving something (another benchmark?); use --port")
+    env = dict(os.environ)
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "bookstore.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--timeout",
+            "300",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(RESULTS / "gunicorn.log").open("w"),
+    )
+    try:
+        _wait_for(args.port)
+        _run_scenarios(args)
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            _get(port, "/api/ping/")
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not start; see bench/results/gunicorn.log")
+
+
+def _get(port: int, path: str) -> tuple[int, dict, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), json.loads(body) if body else {}
+
+
+def _run_scenarios(args) -> None:
+    import django
+
+    django.setup()
+    from django.db.models import Max, Min
+
+    from catalog.models import Book
+
+    bounds = Book.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    total = Book.objects.count()
+    rng = random.Random(7)
+    candidates = [rng.randint(bounds["low"], bounds["high"]) for _ in range(1000)]
+    details = [f"/api/books/{pk}/" for pk in list(Book.objects.in_bulk(candidates))[:500]]
+    naive = "/api/bench/naive-books/?search="
+    common = [f"/api/books/?search={word}" for word in COMMON_WORDS]
+    rare = [f"/api/books/?search={word}" for word in RARE_WORDS]
+    scenarios = [
+        ("floor: /api/ping/ (no database)", ["/api/ping/"], {}),
+        ("floor: /api/health/ (1 query)", ["/api/health/"], {}),
+        ("list: /api/books/ (page of 20)", ["/api/books/"], {}),
+        ("list: page of 20, page cache missed", ["/api/books/"], {"unique": True}),
+        ("list: page of 100, page cache missed", ["/api/books/?page_size=100"], {"unique": True}),
+        ("detail: /api/books/{random id}/", details, {}),
+        ("search: common word", common, {}),
+        ("search: common word, page cache missed", common, {"unique": True}),
+        ("search: rare word", rare, {}),
+        ("search: rare word, page cache missed", rare, {"unique": True}),
+        ("search: common word, naive icontains", [naive + w for w in COMMON_WORDS], {"slow": True}),
+        ("search: rare word, naive icontains", [naive + w for w in RARE_WORDS], {"slow": True}),
+    ]
+    print(
+        f"\n{total:,} books; gunicorn {args.workers} sync workers; wrk 1 thread, {args.connections} connections."
+    )
+    print(
+        f"Each endpoint: a 2 s warm-up, then {args.rounds} rounds of {args.duration} s interleaved with the others;"
+        " the round with the median req/s is shown (this machine is shared, so single runs are noisy)."
+    )
+    print(f"Naive search: {args.workers} clients x 3 sequential requests, once.")
+    print(f"load average before: {_load_average()}\n")
+    fast = [(name, paths, options) for name, paths, options in scenarios if not options.get("slow")]
+    probes, rounds = {}, {name: [] for name, _, _ in fast}
+    for name, paths, options in fast:
+        _wrk(
+            args.port, paths, args.connections, 2, options.get("unique", False)
+        )  # caches filled, as in production
+        probes[name] = _probe(args.port, paths, options.get("unique", False))
+    for _ in range(args.rounds):
+        for name, paths, options in fast:
+            rounds[name].append(
+                _wrk(args.port, paths, args.connections, args.duration, options.get("unique", False))
+            )
+    results = {}
+    for name, paths, options in scenarios:
+        if options.get("slow"):
+            queries, matches = _probe(args.port, paths, unique=True, limit=1)
+            result = _timed(args.port, paths, clients=args.workers, per_client=3)
+        else:
+            queries, matches = probes[name]
+            result = sorted(rounds[name], key=lambda r: r["rate"])[len(rounds[name]) // 2]
+        result.update(queries=queries, matches=matches)
+        results[name] = result
+    header = (
+        f"{'endpoint':44} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'vs ping':>7} {'vs health':>9} {'queries':>7} {'matches':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    ping = results["floor: /api/ping/ (no database)"]["rate"]
+    health = results["floor: /api/health/ (1 query)"]["rate"]
+    for name, result in results.items():
+        errors = result["errors"] + result["non2xx"]
+        print(
+            f"{name:44} {result['rate']:7.0f} {result['p50'] / 1000:8.1f} {result['p95'] / 1000:8.1f} "
+            f"{result['p99'] / 1000:8.1f} {result['rate'] / ping:7.0%} {result['rate'] / health:9.0%} "
+            f"{result['queries']:>7} {result['matches']:>9}{f'  ({errors} errors)' if errors else ''}"
+        )
+    print(f"\nload average after: {_load_average()}")
+    _verdicts(results)
+
+
+def _load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def _probe(port: int, paths: list[str], unique: bool, limit: int = 10) -> tuple[str, str]:
+    """SQL queries per request (min-max over the paths) and the matching rows, from one request each."""
+    queries, matches = set(), set()
+    for n, path in enumerate(paths[:limit]):
+        if unique:
+            path += f"{'&' if '?' in path else '?'}nocache=probe-{n}-{time.monotonic_ns()}"
+        status, headers, body = _get(port, path)
+        if status != 200:
+            sys.exit(f"GET {path} answered {status}: {body}")
+        queries.add(int(headers["X-Query-Count"]))
+        if "count" in body:
+            matches.add(body["count"])
+    return _span(queries), _span(matches)
+
+
+def _span(values: set[int]) -> str:
+    if not values:
+        return "-"
+    low, high = min(values), max(values)
+    return f"{low:,}" if low == high else f"{low:,}-{high:,}"
+
+
+def _wrk(port: int, paths: list[str], connections: int, duration: int, unique: bool) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA % (", ".join(json.dumps(path) for path in paths), "true" if unique else "false"))
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout=60s", "-s", script.name]
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True
+    )
+    os.unlink(script.name)
+    line = next(line for line in output.stdout.splitlines() if line.startswith("RESULT "))
+    result = json.loads(line.removeprefix("RESULT "))
+    result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def _timed(port: int, paths: list[str], *, clients: int, per_client: int) -> dict:
+    """For endpoints too slow for wrk: a few clients each making sequential requests, timed one by one."""
+    import threading
+
+    latencies, lock = [], threading.Lock()
+
+    def client(offset: int) -> None:
+        for n in range(per_client):
+            started = time.monotonic()
+            _get(port, paths[(offset + n * clients) % len(paths)])
+            with lock:
+                latencies.append(time.monotonic() - started)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(offset,)) for offset in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+
+    def percentile(p: float) -> int:
+        return int(latencies[min(len(latencies) - 1, round(p / 100 * (len(latencies) - 1)))] * 1e6)
+
+    return {
+        "rate": len(latencies) / elapsed,
+        "p50": percentile(50),
+        "p95": percentile(95),
+        "p99": percentile(99),
+        "errors": 0,
+        "non2xx": 0,
+    }
+
+
+def _verdicts(results: dict) -> None:
+    health = results["floor: /api/health/ (1 query)"]["rate"]
+    checks = []
+    for name in ("list: /api/books/ (page of 20)", "list: page of 20, page cache missed"):
+        rate = results[name]["rate"]
+        checks.append((f"{name}: >= 50% of the /api/health/ floor ({rate / health:.0%})", rate >= health / 2))
+    for kind in ("common", "rare"):
+        for name in (f"search: {kind} word", f"search: {kind} word, page cache missed"):
+            p95 = results[name]["p95"]
+            checks.append((f"{name}: p95 <= 50 ms ({p95 / 1000:.1f} ms)", p95 <= 50_000))
+        fast = results[f"search: {kind} word, page cache missed"]
+        naive = results[f"search: {kind} word, naive icontains"]
+        speedup = naive["p50"] / max(fast["p50"], 1)
+        label = f"search: {kind} word, page cache missed: >= 20x faster than naive (p50 {speedup:.0f}x)"
+        checks.append((label, speedup >= 20))
+    page20 = results["list: page of 20, page cache missed"]["queries"]
+    page100 = results["list: page of 100, page cache missed"]["queries"]
+    checks.append(
+        (f"list queries per request the same for 20 and 100 a page ({page20} / {page100})", page20 == page100)
+    )
+    print()
+    for label, passed in checks:
+        print(f"{'PASS' if passed else 'FAIL'}  {label}")
+
+
+if __name__ == "__main__":
+    main()

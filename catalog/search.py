@@ -1,0 +1,89 @@
+"""Word search over books: an InnoDB FULLTEXT index on MySQL/MariaDB, plain `icontains` elsewhere.
+
+The client's text is never handed to the boolean-mode parser as typed: it is cut into words (`\\w+`), so
+operators such as `+ - < > ( ) ~ * " @` cannot reach MATCH ... AGAINST. Each word is required (`+`) and
+matched as a prefix (`*`), which keeps the meaning close to the `icontains` fallback ("hobbit" finds
+"Hobbits"). InnoDB does not index words shorter than innodb_ft_min_token_size (3) nor its stopwords, so
+those words are checked with `icontains` on the rows the index already found; a query made only of such
+words ("It", "Oz") falls back to `icontains` over the table, the one slow path.
+"""
+
+import re
+
+from django.db.models import FloatField, Func, Lookup, Q, QuerySet, Value
+
+FULLTEXT_INDEX = "catalog_book_fulltext"
+FULLTEXT_COLUMNS = ("title", "author", "description")
+MAX_WORDS = 8
+MIN_TOKEN_SIZE = 3  # innodb_ft_min_token_size, server default
+MAX_TOKEN_SIZE = 84  # innodb_ft_max_token_size, server default
+# INFORMATION_SCHEMA.INNODB_FT_DEFAULT_STOPWORD: never indexed, so never searchable through the index.
+STOPWORDS = frozenset(
+    {"a", "about", "an", "are", "as", "at", "be", "by", "com", "de", "en", "for", "from", "how", "i", "in"}
+    | {"is", "it", "la", "of", "on", "or", "that", "the", "this", "to", "was", "what", "when", "where"}
+    | {"who", "will", "with", "und", "www"}
+)
+
+_WORD = re.compile(r"\w+")
+
+
+class FullTextMatch(Func):
+    """`MATCH (title, author, description) AGAINST (%s IN BOOLEAN MODE)`: the relevance."""
+
+    output_field = FloatField()
+
+    def __init__(self, boolean_query: str):
+        super().__init__(*FULLTEXT_COLUMNS, Value(boolean_query))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        *columns, query = (compiler.compile(expression) for expression in self.get_source_expressions())
+        sql = f"MATCH ({', '.join(sql for sql, _ in columns)}) AGAINST ({query[0]} IN BOOLEAN MODE)"
+        return sql, [*(param for _, params in columns for param in params), *query[1]]
+
+
+class FullTextMatches(Lookup):
+    """`WHERE MATCH (...) AGAINST (...)`, as the FULLTEXT index expects it.
+
+    A Lookup because Django's MySQL backend writes any other boolean expression in a WHERE clause as
+    `... = True`, which for MATCH would compare the relevance with 1.
+    """
+
+    lookup_name = "fulltext_matches"
+    prepare_rhs = False
+
+    def __init__(self, boolean_query: str):
+        super().__init__(FullTextMatch(boolean_query), boolean_query)
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(self.lhs)
+
+
+def search_words(text: str) -> list[str]:
+    return _WORD.findall(text)[:MAX_WORDS]
+
+
+def is_indexed_word(word: str) -> bool:
+    return MIN_TOKEN_SIZE <= len(word) <= MAX_TOKEN_SIZE and word.lower() not in STOPWORDS
+
+
+def words_condition(words: list[str]) -> Q:
+    """Every word somewhere in the title, author or description (the naive, scanning search)."""
+    condition = Q()
+    for word in words:
+        condition &= Q(title__icontains=word) | Q(author__icontains=word) | Q(description__icontains=word)
+    return condition
+
+
+def fulltext_search(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """Rows matching every word through the FULLTEXT index, most relevant first (MySQL/MariaDB only)."""
+    indexed = [word for word in words if is_indexed_word(word)]
+    if not indexed:
+        return queryset.filter(words_condition(words))
+    boolean_query = " ".join(f"+{word}*" for word in indexed)
+    queryset = queryset.filter(FullTextMatches(boolean_query)).annotate(
+        search_rank=FullTextMatch(boolean_query)
+    )
+    others = [word for word in words if not is_indexed_word(word)]
+    if others:
+        queryset = queryset.filter(words_condition(others))
+    return queryset.order_by("-search_rank")

@@ -1,0 +1,61 @@
+"""Pages of /api/books/ are served from the "catalog" cache for BOOK_LIST_CACHE_SECONDS; the detail is
+always live."""
+
+import pytest
+
+from catalog.factories import BookFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached(settings):
+    settings.BOOK_LIST_CACHE_SECONDS = 30
+
+
+def test_a_page_is_served_from_the_cache(cached, api_client, django_assert_num_queries):
+    book = BookFactory(title="First")
+    assert api_client.get("/api/books/").json()["count"] == 1
+    BookFactory(title="Second")
+    book.stock = 0
+    book.save()
+
+    with django_assert_num_queries(0):
+        cached_page = api_client.get("/api/books/").json()
+
+    assert cached_page["count"] == 1 and cached_page["results"][0]["stock"] == 10
+    assert api_client.get("/api/books/?page_size=5").json()["count"] == 2  # another page: fresh
+    assert api_client.get(f"/api/books/{book.pk}/").json()["stock"] == 0  # the detail is live
+
+
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
+def test_a_search_page_is_cached_like_any_other(cached, api_client):
+    BookFactory(title="Dune")
+    assert api_client.get("/api/books/?search=dune").json()["count"] == 1
+    BookFactory(title="Dune Messiah")
+
+    assert api_client.get("/api/books/?search=dune").json()["count"] == 1
+    assert api_client.get("/api/books/?search=messiah").json()["count"] == 1
+
+
+def test_invalid_queries_are_not_cached(cached, api_client):
+    BookFactory()
+
+    for _ in range(2):
+        response = api_client.get("/api/books/?min_price=cheap")
+        assert response.status_code == 400 and "min_price" in response.json()
+
+
+def test_zero_turns_the_cache_off(settings, api_client):
+    settings.BOOK_LIST_CACHE_SECONDS = 0
+    BookFactory()
+    assert api_client.get("/api/books/").json()["count"] == 1
+    BookFactory()
+
+    assert api_client.get("/api/books/").json()["count"] == 2
+
+
+def test_filters_do_not_hide_a_book_asked_for_by_id(api_client):
+    book = BookFactory(stock=0)
+
+    assert api_client.get(f"/api/books/{book.pk}/?in_stock=true").status_code == 200

@@ -1,0 +1,105 @@
+"""Lists and details cost a fixed number of queries whatever the page size: no N+1 anywhere."""
+
+import pytest
+from django.core.cache import caches
+
+from accounts.factories import UserFactory
+from bookstore.pagination import CachedCountPaginator
+from catalog.factories import BookFactory, GenreFactory
+from catalog.isbn import isbn13_from_prefix
+from catalog.models import Book, PreBooking, Review, WishlistItem
+from catalog.selectors import book_queryset
+
+pytestmark = pytest.mark.django_db
+
+PAGE_SIZES = [1, 7, 25]
+
+
+@pytest.fixture
+def catalog():
+    genres = GenreFactory.create_batch(5)
+    return [BookFactory(genre=genres[n % 5], stock=n % 3) for n in range(30)]
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_book_list(api_client, catalog, django_assert_num_queries, page_size):
+    with django_assert_num_queries(2):  # the count and the page (genres joined in)
+        response = api_client.get("/api/books/", {"page_size": page_size})
+
+    assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_book_list_searched_and_filtered(api_client, catalog, django_assert_num_queries, page_size):
+    with django_assert_num_queries(2):
+        response = api_client.get(
+            "/api/books/",
+            {"page_size": page_size, "search": "book", "in_stock": "true", "ordering": "-price"},
+        )
+
+    assert response.status_code == 200 and len(response.json()["results"]) == min(page_size, 20)
+
+
+@pytest.mark.mariadb
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_book_search_by_relevance(api_client, catalog, django_assert_num_queries, page_size):
+    with django_assert_num_queries(3):  # the count, the page's ids by relevance, those rows
+        response = api_client.get("/api/books/", {"page_size": page_size, "search": "book number"})
+
+    assert len(response.json()["results"]) == min(page_size, 30)
+
+
+def test_book_detail(api_client, catalog, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = api_client.get(f"/api/books/{catalog[0].pk}/")
+
+    assert response.json()["genre"] == catalog[0].genre.slug
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_review_list(api_client, catalog, django_assert_num_queries, page_size):
+    book = catalog[0]
+    Review.objects.bulk_create(Review(user=UserFactory(), book=book, rating=4) for _ in range(30))
+
+    with django_assert_num_queries(3):  # the book, the count, the page (authors joined in)
+        response = api_client.get(f"/api/books/{book.pk}/reviews/", {"page_size": page_size})
+
+    assert len(response.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize("page_size", PAGE_SIZES)
+def test_wishlist_and_prebooking_lists(user, user_client, catalog, django_assert_num_queries, page_size):
+    WishlistItem.objects.bulk_create(WishlistItem(user=user, book=book) for book in catalog)
+    PreBooking.objects.bulk_create(PreBooking(user=user, book=book) for book in catalog)
+
+    with django_assert_num_queries(3):  # the user behind the token, the count, the page
+        wishlist = user_client.get("/api/wishlist/", {"page_size": page_size})
+    with django_assert_num_queries(3):
+        prebookings = user_client.get("/api/prebooks/", {"page_size": page_size})
+
+    assert len(wishlist.json()["results"]) == len(prebookings.json()["results"]) == page_size
+
+
+def test_large_counts_are_cached_and_small_ones_exact(django_assert_num_queries):
+    limit = CachedCountPaginator.EXACT_COUNT_LIMIT
+    Book.objects.bulk_create(
+        Book(title=f"Bulk {n}", author="A", isbn=isbn13_from_prefix(f"979{n:09d}"), price=1, stock=n % 2)
+        for n in range(limit + 10)
+    )
+    caches["catalog"].clear()
+
+    with django_assert_num_queries(2):  # the capped count reaches the limit, so the full count runs
+        assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
+    Book.objects.filter(pk=Book.objects.first().pk).update(is_active=False)
+    with django_assert_num_queries(0):  # served from the cache, lagging by at most its lifetime
+        assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
+    small = book_queryset().filter(title__startswith="Bulk 1", stock=0)
+    expected = small.count()
+    with django_assert_num_queries(1):  # a small result is counted exactly and never cached
+        assert CachedCountPaginator(small, 20).count == expected
+    small.update(stock=5)
+    with django_assert_num_queries(1):
+        assert CachedCountPaginator(small, 20).count == 0
+    assert CachedCountPaginator(book_queryset().none(), 20).count == 0

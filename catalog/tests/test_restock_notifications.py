@@ -1,0 +1,177 @@
+"""A title going from 0 to more copies, by any path, notifies its waiting pre-bookings: each waiting
+customer gets exactly one email, after commit; cancelled and already-notified customers get nothing."""
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from accounts.factories import UserFactory
+from catalog.factories import BookFactory
+from catalog.models import PreBooking, StockMovement
+from catalog.services import book_set_stock, prebooking_cancel, prebooking_create, stock_adjust
+from orders.models import OrderStatus
+from orders.services import order_transition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def waiting_room():
+    """A sold-out book with two waiting customers, one who cancelled and one notified earlier."""
+    book = BookFactory(stock=0, title="Dune")
+    waiting = UserFactory.create_batch(2)
+    for customer in waiting:
+        prebooking_create(user=customer, book_id=book.pk)
+    cancelled = UserFactory()
+    prebooking_cancel(user=cancelled, prebooking_id=prebooking_create(user=cancelled, book_id=book.pk).pk)
+    notified = UserFactory()
+    PreBooking.objects.create(user=notified, book=book, status="notified", waiting=None)
+    return book, waiting
+
+
+def _assert_notified_exactly(waiting, book):
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(c.email for c in waiting)
+    assert all(len(message.to) == 1 for message in mail.outbox)
+    assert all("Dune" in message.subject for message in mail.outbox)
+    assert set(PreBooking.objects.filter(user__in=waiting).values_list("status", flat=True)) == {"notified"}
+    assert sorted(PreBooking.objects.values_list("status", flat=True)) == [
+        "cancelled",
+        "notified",
+        "notified",
+        "notified",
+    ]
+    assert not PreBooking.objects.filter(status="waiting", book=book).exists()
+
+
+def test_stock_endpoint(waiting_room, staff_client, django_capture_on_commit_callbacks):
+    book, waiting = waiting_room
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.patch(f"/api/books/{book.pk}/stock/", {"stock": 3}, format="json")
+
+    assert response.status_code == 200, response.content
+    _assert_notified_exactly(waiting, book)
+    assert "Dune" in mail.outbox[0].body and mail.outbox[0].alternatives
+
+
+def test_admin_change_form(waiting_room, client, django_capture_on_commit_callbacks):
+    book, waiting = waiting_room
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    form = {
+        "title": book.title,
+        "author": book.author,
+        "isbn": book.isbn,
+        "description": book.description,
+        "price": "10.00",
+        "stock": "4",
+        "genre": book.genre_id,
+        "is_active": "on",
+        "stock_movements-TOTAL_FORMS": "0",
+        "stock_movements-INITIAL_FORMS": "0",
+        "stock_movements-MIN_NUM_FORMS": "0",
+        "stock_movements-MAX_NUM_FORMS": "1000",
+    }
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/catalog/book/{book.pk}/change/", form)
+
+    assert response.status_code == 302, response.content
+    book.refresh_from_db()
+    assert book.stock == 4
+    _assert_notified_exactly(waiting, book)
+
+
+def test_order_cancellation_returning_stock(buy, django_capture_on_commit_callbacks):
+    book = BookFactory(stock=1, title="Dune")
+    order = buy(UserFactory(), book, status=OrderStatus.PAID)  # the last copy: sold out
+    waiting = UserFactory.create_batch(2)
+    for customer in waiting:
+        prebooking_create(user=customer, book_id=book.pk)
+    cancelled = UserFactory()
+    prebooking_cancel(user=cancelled, prebooking_id=prebooking_create(user=cancelled, book_id=book.pk).pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_transition(order_id=order.pk, to_status=OrderStatus.CANCELLED)
+
+    book.refresh_from_db()
+    assert book.stock == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in waiting)
+    assert set(PreBooking.objects.filter(user__in=waiting).values_list("status", flat=True)) == {"notified"}
+    assert PreBooking.objects.get(user=cancelled).status == "cancelled"
+
+
+def test_bulk_import(waiting_room, tmp_path, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    book, waiting = waiting_room
+    csv_file = tmp_path / "books.csv"
+    csv_file.write_text(
+        "isbn,title,author,description,price,stock,genre\n"
+        f"{book.isbn},Dune,{book.author},,10.00,7,{book.genre.slug}\n"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_books", str(csv_file), "--no-progress")
+
+    book.refresh_from_db()
+    assert book.stock == 7
+    _assert_notified_exactly(waiting, book)
+    movement = StockMovement.objects.get(book=book)
+    assert (movement.delta, movement.stock_after, movement.reason) == (7, 7, "import")
+
+
+def test_only_once_per_restock(waiting_room, django_capture_on_commit_callbacks):
+    book, waiting = waiting_room
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(book_id=book.pk, delta=2, reason="adjustment")
+        stock_adjust(book_id=book.pk, delta=5, reason="adjustment")  # 2 → 7: not a restock
+        stock_adjust(book_id=book.pk, delta=-7, reason="adjustment")
+        stock_adjust(book_id=book.pk, delta=1, reason="adjustment")  # 0 → 1 again: nobody is waiting
+
+    assert len(mail.outbox) == 2
+    _assert_notified_exactly(waiting, book)
+
+
+def test_stock_changes_that_are_not_a_restock_notify_nobody(django_capture_on_commit_callbacks):
+    book = BookFactory(stock=0)
+    prebooking_create(user=UserFactory(), book_id=book.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        book_set_stock(book_id=book.pk, stock=0)
+
+    assert mail.outbox == []
+    assert PreBooking.objects.get().status == "waiting"
+
+
+def test_other_titles_waiting_lists_are_untouched(waiting_room, django_capture_on_commit_callbacks):
+    book, _waiting = waiting_room
+    other_book = BookFactory(stock=0)
+    other_customer = UserFactory()
+    prebooking_create(user=other_customer, book_id=other_book.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        book_set_stock(book_id=book.pk, stock=1)
+
+    assert other_customer.email not in [m.to[0] for m in mail.outbox]
+    assert PreBooking.objects.get(user=other_customer).status == "waiting"
+
+
+def test_rolled_back_restock_sends_nothing(waiting_room, django_capture_on_commit_callbacks):
+    book, waiting = waiting_room
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        book_set_stock(book_id=book.pk, stock=5)
+        raise RuntimeError("the surrounding work failed")
+
+    assert callbacks == []
+    assert mail.outbox == []
+    book.refresh_from_db()
+    assert book.stock == 0
+    assert PreBooking.objects.filter(user__in=waiting, status="waiting").count() == 2
+    assert not StockMovement.objects.filter(book=book).exists()
