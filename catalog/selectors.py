@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from bookstore.errors import NotFound
 

@@ -64,6 +64,7 @@ def form_data(response, **changes) -> dict:
 # --- changelist ---------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
 def test_changelist_loads_and_searches(admin_client):
     dune = BookFactory(title="Dune", author="Frank Herbert", isbn="9780306406157")
     emma = BookFactory(title="Emma", author="Jane Austen")

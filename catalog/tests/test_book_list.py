@@ -39,6 +39,7 @@ def ids(*books) -> list[int]:
 # --- search -------------------------------------------------------------------------------------
 
 
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
 @pytest.mark.parametrize(
     "text",
     ["Dune", "dune", "herbert", "Frank Herbert", "spice", "desert planet", "Dune Herbert spice"],

@@ -31,6 +31,7 @@ def test_home_lists_active_books_newest_first(client):
     assert f'href="{reverse("catalog:book_detail", args=[newer.pk])}"'.encode() in response.content
 
 
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
 def test_home_search_narrows_by_title_author_and_isbn(client):
     dune = BookFactory(title="Dune", author="Frank Herbert")
     BookFactory(title="Emma", author="Jane Austen")
@@ -90,6 +91,7 @@ def test_home_sorts(client, ordering, expected):
     assert f'<option value="{ordering}" selected>'.encode() in response.content
 
 
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
 def test_home_paginates_twenty_a_page_and_keeps_filters_in_page_links(client):
     BookFactory.create_batch(45, title="Saga volume", price=Decimal("12.00"))
     BookFactory(title="Unrelated")
