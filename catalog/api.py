@@ -116,6 +116,12 @@ class BookViewSet(viewsets.ModelViewSet):
         )
 
 
+NO_SUCH_BOOK = refusal("not_found", description="No such book in the catalog.")
+NOT_YOURS = refusal(
+    "permission_denied", description="Only the review's author may do this (staff may delete)."
+)
+
+
 class BookReviewViewSet(viewsets.GenericViewSet):
     """/api/books/{book_id}/reviews/: anyone reads a book's reviews; a customer who bought it posts one."""
 
@@ -128,7 +134,13 @@ class BookReviewViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.review_list_for_book(book_id=book.pk))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(responses={201: ReviewSerializer})
+    @extend_schema(
+        responses={
+            201: ReviewSerializer,
+            403: refusal("not_purchased", description="No paid (or later) order of yours holds this book."),
+            409: refusal("duplicate", description="You have reviewed this book already."),
+        }
+    )
     def create(self, request, book_id=None):
         """Needs a paid (or later) order containing the book (403 `not_purchased`); one review per user and
         book (409 `duplicate`). After the owner deleted their review, posting again rewrites that same
@@ -147,13 +159,14 @@ class ReviewViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     queryset = Review.objects.none()
 
+    @extend_schema(responses={200: ReviewSerializer, 403: NOT_YOURS})
     def partial_update(self, request, pk=None):
         payload = self.get_serializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         review = services.review_update(actor=request.user, review_id=int(pk), **payload.validated_data)
         return Response(self.get_serializer(selectors.review_get_visible(review_id=review.pk)).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, 403: NOT_YOURS})
     def destroy(self, request, pk=None):
         services.review_delete(actor=request.user, review_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -171,7 +184,14 @@ class WishlistViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.wishlist_for_user(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=BookIdSerializer, responses={201: WishlistItemSerializer})
+    @extend_schema(
+        request=BookIdSerializer,
+        responses={
+            201: WishlistItemSerializer,
+            404: NO_SUCH_BOOK,
+            409: refusal("duplicate", description="The book is on your wishlist already."),
+        },
+    )
     def create(self, request):
         payload = BookIdSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -196,7 +216,18 @@ class PreBookingViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(selectors.prebooking_list_for_user(user=request.user))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(request=BookIdSerializer, responses={201: PreBookingSerializer})
+    @extend_schema(
+        request=BookIdSerializer,
+        responses={
+            201: PreBookingSerializer,
+            404: NO_SUCH_BOOK,
+            409: refusal(
+                "in_stock",
+                "duplicate",
+                description="The title is in stock, or you are already waiting for it.",
+            ),
+        },
+    )
     def create(self, request):
         payload = BookIdSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -204,7 +235,9 @@ class PreBookingViewSet(viewsets.GenericViewSet):
         prebooking = selectors.prebooking_list_for_user(user=request.user).get(pk=prebooking.pk)
         return Response(self.get_serializer(prebooking).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        responses={204: None, 409: refusal("invalid_transition", description="It was notified already.")}
+    )
     def destroy(self, request, pk=None):
         """Cancels the pre-booking (it stays in the list as `cancelled`)."""
         services.prebooking_cancel(user=request.user, prebooking_id=int(pk))
