@@ -9,8 +9,8 @@ import dj_database_url
 SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 
 
-def database_from_url(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=0)
+def database_from_url(url: str, *, conn_max_age: int = 0) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
