@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from bookstore.errors import BusinessError, Duplicate, NotFound
 from bookstore.redirects import safe_next_url
@@ -76,7 +76,7 @@ def book_list(request):
     )
 
 
-@require_GET
+@require_safe
 def book_detail(request, book_id: int):
     try:
         book = selectors.book_get(book_id=book_id)
@@ -184,7 +184,7 @@ def review_delete(request, review_id: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def wishlist(request):
     page = Paginator(selectors.wishlist_for_user(user=request.user), WISHLIST_PER_PAGE).get_page(
         request.GET.get("page")
