@@ -97,6 +97,10 @@ class StockMovement(models.Model):
         return f"{self.book_id}: {self.delta:+d} → {self.stock_after} ({self.reason})"
 
 
+# The longest review text the API and the book page accept.
+REVIEW_TEXT_MAX_LENGTH = 5000
+
+
 class Review(models.Model):
     """A customer's rating of a book they bought.
 
@@ -127,6 +131,11 @@ class Review(models.Model):
 
     def __str__(self):
         return f"{self.rating}★ by {self.user_id} on book {self.book_id}"
+
+    @property
+    def removed_by_moderator(self) -> bool:
+        """Deleted by someone other than its author: then the author may not post it again."""
+        return self.deleted_at is not None and self.deleted_by_id != self.user_id
 
 
 class WishlistItem(models.Model):

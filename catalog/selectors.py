@@ -95,6 +95,49 @@ def review_get_visible(*, review_id: int) -> Review:
     return review
 
 
+@dataclass(frozen=True)
+class ReviewerStanding:
+    """Where one customer stands with one book's reviews, for the book page to offer the right thing.
+
+    It mirrors `services.review_create`'s rules for display only; the service checks them again, under
+    its locks, whatever the page offered.
+    """
+
+    own_review: Review | None  # their visible review, which they may edit or delete
+    removed_by_moderator: bool  # their review was removed by staff: it may not be posted again
+    has_purchased: bool  # a paid (or later) order of theirs contains the book
+
+    @property
+    def can_review(self) -> bool:
+        """Bought the book and has not reviewed it yet (or deleted their own review)."""
+        return self.has_purchased and self.own_review is None and not self.removed_by_moderator
+
+
+def reviewer_standing(*, user, book_id: int) -> ReviewerStanding:
+    if not user.is_authenticated:
+        return ReviewerStanding(own_review=None, removed_by_moderator=False, has_purchased=False)
+    # Imported here: orders.selectors reads the catalog's selectors at import time.
+    from orders.selectors import book_purchased_by
+
+    review = Review.objects.filter(user=user, book_id=book_id).select_related("user").first()
+    return ReviewerStanding(
+        own_review=review if review is not None and review.deleted_at is None else None,
+        removed_by_moderator=review is not None and review.removed_by_moderator,
+        has_purchased=book_purchased_by(user=user, book_id=book_id),
+    )
+
+
+def wishlist_contains(*, user, book_id: int) -> bool:
+    return user.is_authenticated and WishlistItem.objects.filter(user=user, book_id=book_id).exists()
+
+
+def prebooking_waiting_for(*, user, book_id: int) -> PreBooking | None:
+    """The customer's waiting pre-booking of the title, if any (there is at most one)."""
+    if not user.is_authenticated:
+        return None
+    return PreBooking.objects.filter(user=user, book_id=book_id, status=PreBooking.Status.WAITING).first()
+
+
 def wishlist_for_user(*, user) -> QuerySet:
     """The user's wishlist, newest first; books that left the catalog are not shown."""
     return (

@@ -207,7 +207,7 @@ def review_create(*, user, book_id: int, rating: int, text: str = "") -> Review:
     review = Review.objects.select_for_update().filter(user=user, book=book).first()
     if review is not None and review.deleted_at is None:
         raise Duplicate("You have already reviewed this book; edit your review instead.")
-    if review is not None and review.deleted_by_id != user.pk:
+    if review is not None and review.removed_by_moderator:
         raise Duplicate("Your review of this book was removed by a moderator.")
     if review is None:
         review = Review(user=user, book=book)

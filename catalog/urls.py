@@ -7,4 +7,12 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.book_list, name="home"),
     path("books/<int:book_id>/", views.book_detail, name="book_detail"),
+    path("books/<int:book_id>/reviews/", views.review_create, name="review_create"),
+    path("reviews/<int:review_id>/edit/", views.review_update, name="review_update"),
+    path("reviews/<int:review_id>/delete/", views.review_delete, name="review_delete"),
+    path("wishlist/", views.wishlist, name="wishlist"),
+    path("books/<int:book_id>/wishlist/", views.wishlist_add, name="wishlist_add"),
+    path("books/<int:book_id>/wishlist/remove/", views.wishlist_remove, name="wishlist_remove"),
+    path("books/<int:book_id>/notify-me/", views.prebooking_create, name="prebooking_create"),
+    path("pre-bookings/<int:prebooking_id>/cancel/", views.prebooking_cancel, name="prebooking_cancel"),
 ]

@@ -3,7 +3,8 @@
 Each step drives the pages as a person would (labels, roles, visible text) and waits, bounded by
 Playwright's timeouts, for what the page should show next. Tests combine the steps and then check the
 database. `shopper_journey` is the journey up to a paid order; it returns a `Journey` that a later step
-(reviewing one of the books bought, say) takes up where it ends: on the paid order's page.
+(`open_book` then `review_book` for one of the books bought) takes up where it ends: on the paid order's
+page.
 
 Cards are typed into the card Element of localstripe's Stripe.js emulation (plain inputs, named by
 their placeholders), with localstripe's test numbers: VISA succeeds, DECLINED is refused at charge time
@@ -44,13 +45,18 @@ def register(page, *, email: str, username: str, password: str = PASSWORD) -> Us
     return User.objects.get(email=email)
 
 
-def search_and_add_to_cart(page, *, query: str, title: str, quantity: int = 1) -> None:
-    """Search the catalog, open the book called `title` from the results, put copies in the cart."""
+def open_book(page, *, query: str, title: str) -> None:
+    """Search the catalog and open the book called `title` from the results."""
     search = page.get_by_role("search")
     search.get_by_label("Search books").fill(query)
     search.get_by_role("button", name="Search").click()
     page.locator(".book-grid").get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+
+
+def search_and_add_to_cart(page, *, query: str, title: str, quantity: int = 1) -> None:
+    """Search the catalog, open the book called `title` from the results, put copies in the cart."""
+    open_book(page, query=query, title=title)
     page.get_by_label("Quantity").fill(str(quantity))
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator(".messages")).to_contain_text("to your cart")
@@ -91,6 +97,15 @@ def pay_by_card(page, number: str = VISA) -> None:
     click_pay(page)
     expect(page.get_by_role("status").filter(has_text="Payment received")).to_be_visible()
     expect(page.locator("#order-status")).to_have_text("Paid")
+
+
+def review_book(page, *, rating: int, text: str) -> None:
+    """On the page of a book the shopper bought: rate it, write a few words, post the review."""
+    form = page.get_by_role("form", name="Write a review")
+    form.get_by_label(f"{rating} star").check()
+    form.get_by_label("Your review").fill(text)
+    form.get_by_role("button", name="Post review").click()
+    expect(page.locator(".messages")).to_contain_text("Your review has been published")
 
 
 def shopper_journey(page, *, books: list[Book], email: str, username: str) -> Journey:

@@ -1,4 +1,4 @@
-"""How a book's stock and rating read on the shop pages (list, book page, and later the cart)."""
+"""How a book's stock and ratings read on the shop pages (list, book page, reviews, wishlist)."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,20 +32,40 @@ def cover_tone(book) -> int:
     return (book.pk or 0) % 4
 
 
+def _stars(filled: int) -> str:
+    return "★" * filled + "☆" * (5 - filled)
+
+
 @register.simple_tag
 def rating(book) -> str:
     """Stars for sighted readers, a sentence for screen readers; 'No reviews yet' without reviews."""
     if not book.review_count or book.avg_rating is None:
         return format_html('<span class="rating rating--none">{}</span>', "No reviews yet")
     filled = int(Decimal(book.avg_rating).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-    stars = "★" * filled + "☆" * (5 - filled)
     reviews = "review" if book.review_count == 1 else "reviews"
     return format_html(
         '<span class="rating"><span class="rating__stars" aria-hidden="true">{}</span>'
         '<span class="visually-hidden">Rated</span> {} <span class="visually-hidden">out of 5</span>'
         '<span class="rating__count">({} {})</span></span>',
-        stars,
+        _stars(filled),
         f"{book.avg_rating:.1f}",
         book.review_count,
         reviews,
     )
+
+
+@register.simple_tag
+def review_stars(rating: int) -> str:
+    """One review's rating: stars for sighted readers, "Rated N out of 5" for screen readers."""
+    return format_html(
+        '<span class="rating rating--review"><span class="rating__stars" aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">Rated {} out of 5</span></span>',
+        _stars(rating),
+        rating,
+    )
+
+
+@register.filter
+def stars(rating: int) -> str:
+    """`★★★☆☆` for 3: decoration only, so hide it from screen readers (`aria-hidden`)."""
+    return _stars(int(rating))

@@ -229,3 +229,11 @@ def test_removed_book_is_the_404_page(client):
     assert response.status_code == 404
     assert b"We could not find that page" in response.content
     assert Book.objects.filter(pk=book.pk).exists()
+
+
+def test_book_page_answers_get_and_head_only(client):
+    book = BookFactory()
+    url = reverse("catalog:book_detail", args=[book.pk])
+
+    assert client.head(url).status_code == 200
+    assert client.post(url).status_code == 405

@@ -1,4 +1,4 @@
-"""Lists and details cost a fixed number of queries whatever the page size: no N+1 anywhere."""
+"""Lists, details and the book page cost a fixed number of queries whatever their size: no N+1 anywhere."""
 
 import pytest
 from django.core.cache import caches
@@ -103,3 +103,28 @@ def test_large_counts_are_cached_and_small_ones_exact(django_assert_num_queries)
     with django_assert_num_queries(1):
         assert CachedCountPaginator(small, 20).count == 0
     assert CachedCountPaginator(book_queryset().none(), 20).count == 0
+
+
+@pytest.mark.parametrize("reviews", [1, 9, 30])
+def test_book_page(client, catalog, django_assert_num_queries, reviews):
+    book, customer = catalog[0], UserFactory()
+    Review.objects.bulk_create(Review(user=UserFactory(), book=book, rating=4) for _ in range(reviews))
+    client.force_login(customer)
+
+    # Session, user, cart count; the book (genre joined in), the reviews' count and page (authors joined
+    # in); the customer's own review, purchase, wishlist entry and waiting pre-booking.
+    with django_assert_num_queries(10):
+        response = client.get(f"/books/{book.pk}/")
+
+    assert len(response.context["reviews"]) == min(reviews, 10)
+
+
+@pytest.mark.parametrize("items", [1, 25])
+def test_wishlist_page(client, user, catalog, django_assert_num_queries, items):
+    WishlistItem.objects.bulk_create(WishlistItem(user=user, book=book) for book in catalog[:items])
+    client.force_login(user)
+
+    with django_assert_num_queries(5):  # session, user, cart count; the count, the page (books joined in)
+        response = client.get("/wishlist/")
+
+    assert len(response.context["items"]) == min(items, 20)
