@@ -15,6 +15,7 @@ from payments.serializers import PaymentIntentSerializer
 from payments.services import payment_intent_for_order
 
 from . import selectors, services
+from .coupons import coupon_delete
 from .models import Coupon, Order, OrderStatus
 from .serializers import (
     AdminOrderSerializer,
@@ -149,12 +150,14 @@ class AdminCouponViewSet(viewsets.ModelViewSet):
     serializer_class = CouponSerializer
     queryset = Coupon.objects.order_by("-created_at", "-id")
 
+    @extend_schema(
+        responses={204: None, 409: refusal("in_use", description="Orders used it: deactivate it instead.")}
+    )
+    def destroy(self, request, *args, **kwargs):
+        return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance):
-        # A coupon that orders point at stays for their history; it only stops being usable.
-        if instance.orders.exists():
-            Coupon.objects.filter(pk=instance.pk).update(is_active=False)
-        else:
-            instance.delete()
+        coupon_delete(coupon=instance)
 
 
 class AdminReportViewSet(viewsets.ViewSet):

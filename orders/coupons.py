@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .exceptions import InvalidCoupon
+from .exceptions import CouponInUse, InvalidCoupon
 from .models import Coupon
 
 CENT = Decimal("0.01")
@@ -74,3 +74,10 @@ def coupon_lock_for_checkout(*, code: str, subtotal: Decimal) -> Coupon:
     if subtotal < coupon.min_subtotal:
         raise InvalidCoupon(f"This coupon needs a subtotal of at least {coupon.min_subtotal}.")
     return coupon
+
+
+def coupon_delete(*, coupon: Coupon) -> None:
+    """Delete a coupon no order used; a used one is refused (409) and can be deactivated instead."""
+    if coupon.orders.exists():
+        raise CouponInUse()
+    coupon.delete()

@@ -19,9 +19,21 @@ class OrderTooLarge(BusinessError):
     default_detail = "This order is worth more than one order can hold; please split it."
 
 
+class CouponInUse(BusinessError):
+    code = "in_use"
+    default_detail = "Orders used this coupon, so it stays for their history: deactivate it instead."
+
+
 class OrderNotPayable(BusinessError):
     code = "order_not_payable"
     default_detail = "This order cannot be paid in its current state."
 
 
-__all__ = ["CartEmpty", "InvalidCoupon", "InvalidTransition", "OrderNotPayable", "OrderTooLarge"]
+__all__ = [
+    "CartEmpty",
+    "CouponInUse",
+    "InvalidCoupon",
+    "InvalidTransition",
+    "OrderNotPayable",
+    "OrderTooLarge",
+]

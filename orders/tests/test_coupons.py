@@ -192,17 +192,19 @@ def test_delete_unused_coupon_removes_it(staff_client):
     assert not Coupon.objects.filter(pk=coupon.pk).exists()
 
 
-def test_delete_used_coupon_only_deactivates_it(staff_client):
+def test_delete_used_coupon_is_refused_and_changes_nothing(staff_client):
     coupon = CouponFactory()
     order = OrderFactory(coupon=coupon)
 
     response = staff_client.delete(f"{URL}{coupon.id}")
 
-    assert response.status_code == 204
+    assert response.status_code == 409
+    assert response.json()["code"] == "in_use"
     coupon.refresh_from_db()
-    assert coupon.is_active is False
+    assert coupon.is_active is True
     order.refresh_from_db()
     assert order.coupon == coupon
+    assert staff_client.get(f"{URL}{coupon.id}/").status_code == 200
 
 
 @pytest.mark.parametrize(
