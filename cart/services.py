@@ -41,9 +41,7 @@ def cart_line_check(*, book: Book, quantity: int, in_cart: int = 0) -> int:
         held = f" (your cart already holds {in_cart})" if in_cart else ""
         raise InsufficientStock(
             f"Only {book.stock} of “{book.title}” in stock{held}.",
-            extra={
-                "books": [{"id": book.pk, "title": book.title, "requested": wanted, "available": book.stock}]
-            },
+            extra={"books": [InsufficientStock.shortage(book, wanted)]},
         )
     return wanted
 

@@ -101,12 +101,7 @@ def _place(*, user, shipping_address: str, coupon_code: str | None) -> Order:
 
 def _check_stock(items: list[CartItem], books: dict[int, Book]) -> None:
     short = [
-        {
-            "id": item.book_id,
-            "title": books[item.book_id].title,
-            "requested": item.quantity,
-            "available": books[item.book_id].stock if books[item.book_id].is_active else 0,
-        }
+        InsufficientStock.shortage(books[item.book_id], item.quantity)
         for item in items
         if not books[item.book_id].is_active or books[item.book_id].stock < item.quantity
     ]
