@@ -11,7 +11,7 @@ from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
-from bookstore.filters import StrictBooleanFilter
+from bookstore.filters import FilterSet, StrictBooleanFilter
 from bookstore.schema import refusal
 
 from . import selectors, serializers, services, tokens
@@ -139,7 +139,7 @@ class MeViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AdminUserFilter(filters.FilterSet):
+class AdminUserFilter(FilterSet):
     search = filters.CharFilter(method="filter_search", max_length=100)
     is_active = StrictBooleanFilter()
 

@@ -5,6 +5,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -67,6 +68,10 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 @contextmanager
 def gunicorn(env: dict[str, str], *, port: int, workers: int = 4, threads: int = 1):
+    """The app under gunicorn with the production server settings (gunicorn.conf.py) on `port`."""
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is already serving something (another benchmark?)")
     log = open(ROOT / "bench" / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [

@@ -29,6 +29,9 @@ class CachedCountPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
+        return self.total()
+
+    def total(self) -> int:
         queryset = self.object_list.order_by()  # ordering never changes a count; sorting costs
         try:
             sql, params = queryset.query.sql_with_params()
@@ -65,9 +68,3 @@ class CachedCountPaginator(Paginator):
         rows.query.select_related = queryset.query.select_related
         by_id = {row.pk: row for row in rows}
         return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
-
-
-class LargeListPagination(StandardPagination):
-    """For lists that can run to a million rows (the catalog): see CachedCountPaginator."""
-
-    django_paginator_class = CachedCountPaginator

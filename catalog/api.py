@@ -4,19 +4,21 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from bookstore.pagination import LargeListPagination
 from bookstore.schema import refusal
 
 from . import selectors, services
 from .filters import BookFilter
 from .models import Genre, PreBooking, Review, WishlistItem
+from .pagination import BookPagination
 from .permissions import IsStaffOrReadOnly
 from .serializers import (
     BookIdSerializer,
@@ -54,7 +56,7 @@ class BookViewSet(viewsets.ModelViewSet):
     serializer_class = BookSerializer
     permission_classes = [IsStaffOrReadOnly]
     filterset_class = BookFilter
-    pagination_class = LargeListPagination
+    pagination_class = BookPagination
 
     def get_queryset(self):
         return selectors.book_queryset()
@@ -65,19 +67,19 @@ class BookViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         """A page of the list (browsing or a search) is the same for everyone, and the popular ones are
-        asked for over and over: each answer is kept in the "catalog" cache for BOOK_LIST_CACHE_SECONDS
-        (0 turns this off), so a new title or a stock change shows in lists that much later. The detail
-        page, the cart and checkout always read live rows."""
+        asked for over and over: each answer is kept, as the JSON sent, in the "catalog" cache for
+        BOOK_LIST_CACHE_SECONDS (0 turns this off), so a new title or a stock change shows in lists that
+        much later. The detail page, the cart and checkout always read live rows."""
         seconds = settings.BOOK_LIST_CACHE_SECONDS
         if not seconds:
             return super().list(request, *args, **kwargs)
         cache = caches["catalog"]
         key = "book-list:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-        data = cache.get(key)
-        if data is not None:
-            return Response(data)
+        body = cache.get(key)
+        if body is not None:
+            return HttpResponse(body, content_type=JSONRenderer.media_type)
         response = super().list(request, *args, **kwargs)
-        cache.set(key, response.data, seconds)
+        response.add_post_render_callback(lambda rendered: cache.set(key, rendered.content, seconds))
         return response
 
     def perform_create(self, serializer):

@@ -1,12 +1,12 @@
 from django_filters import rest_framework as filters
 
-from bookstore.filters import StrictBooleanFilter
+from bookstore.filters import FilterSet, StrictBooleanFilter
 
 from .models import Book, Genre
 from .selectors import book_search, genre_descendant_ids
 
 
-class BookFilter(filters.FilterSet):
+class BookFilter(FilterSet):
     search = filters.CharFilter(method="filter_search", max_length=200)
     genre = filters.CharFilter(method="filter_genre", max_length=120)
     author = filters.CharFilter(field_name="author", lookup_expr="icontains", max_length=255)

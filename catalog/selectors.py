@@ -9,7 +9,7 @@ from bookstore.errors import NotFound
 
 from .isbn import isbn_normalize
 from .models import Book, Genre, PreBooking, Review, WishlistItem
-from .search import fulltext_search, search_words, words_condition
+from .search import fulltext_search, search_words, words_search
 
 
 def genre_descendant_ids(genre: Genre) -> list[int]:
@@ -65,7 +65,7 @@ def book_search(queryset: QuerySet, text: str) -> QuerySet:
         return queryset.none()
     if connections[queryset.db].vendor == "mysql":
         return fulltext_search(queryset, words)
-    return queryset.filter(words_condition(words))
+    return words_search(queryset, words)
 
 
 def book_get(*, book_id: int) -> Book:

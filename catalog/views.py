@@ -27,6 +27,7 @@ from .exceptions import NotReviewOwner
 from .filters import BookFilter
 from .forms import ReviewForm
 from .models import Book
+from .pagination import BookPaginator
 
 BOOKS_PER_PAGE = 20
 REVIEWS_PER_PAGE = 10
@@ -60,7 +61,7 @@ def book_list(request):
         )
         messages.error(request, f"Some filters could not be applied, so all books are shown. {problems}")
         books = BookFilter(queryset=selectors.book_queryset())
-    page = Paginator(books.qs, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
+    page = BookPaginator(books.qs, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "catalog/book_list.html",

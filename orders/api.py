@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
+from bookstore.filters import FilterSet
 from bookstore.pagination import StandardPagination
 from bookstore.schema import bad_request, refusal
 from catalog.serializers import BookSerializer
@@ -109,7 +110,7 @@ class OrderViewSet(viewsets.GenericViewSet):
         )
 
 
-class AdminOrderFilter(filters.FilterSet):
+class AdminOrderFilter(FilterSet):
     status = filters.ChoiceFilter(choices=OrderStatus.choices)
     # Whole ids of at most 18 digits: a longer number would overflow the database integer (a 500).
     user = filters.NumberFilter(field_name="user_id", min_value=1, max_digits=18, decimal_places=0)

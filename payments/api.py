@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bookstore.filters import FilterSet
 from bookstore.schema import bad_request
 
 from . import selectors, webhooks
@@ -42,7 +43,7 @@ class StripeWebhookView(APIView):
         return Response({"status": outcome})
 
 
-class AdminPaymentFilter(filters.FilterSet):
+class AdminPaymentFilter(FilterSet):
     status = filters.ChoiceFilter(choices=PaymentStatus.choices)
     order = filters.NumberFilter(field_name="order_id", min_value=1)
 

@@ -106,6 +106,13 @@ CACHES = {
         "LOCATION": "catalog",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },
+    # Word searches' hits (catalog.search.search_hits): shared by every process and server, because one
+    # search for a common word costs the database far more than reading this table does.
+    "search": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "bookstore_search_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
 }
 
 LANGUAGE_CODE = "en-us"
@@ -137,6 +144,8 @@ PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 30)
 COVER_MAX_BYTES = 5 * 1024 * 1024
 # Seconds a page of /api/books/ is served from the "catalog" cache (0: never).
 BOOK_LIST_CACHE_SECONDS = env_int("BOOK_LIST_CACHE_SECONDS", 10)
+# Seconds a word search's hits are kept in the "search" cache (0: never); see catalog/search.py.
+SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 

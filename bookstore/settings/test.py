@@ -8,8 +8,11 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "catalog": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "catalog"},
+    "search": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search"},
 }
-BOOK_LIST_CACHE_SECONDS = 0  # tests see every write at once; test_book_list_cache turns it on
+# Tests see every write at once; test_book_list_cache and test_search_hits turn these on.
+BOOK_LIST_CACHE_SECONDS = 0
+SEARCH_CACHE_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

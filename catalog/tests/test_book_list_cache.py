@@ -15,14 +15,17 @@ def cached(settings):
 
 def test_a_page_is_served_from_the_cache(cached, api_client, django_assert_num_queries):
     book = BookFactory(title="First")
-    assert api_client.get("/api/books/").json()["count"] == 1
+    first = api_client.get("/api/books/")
+    assert first.json()["count"] == 1
     BookFactory(title="Second")
     book.stock = 0
     book.save()
 
     with django_assert_num_queries(0):
-        cached_page = api_client.get("/api/books/").json()
+        response = api_client.get("/api/books/")
 
+    assert response.content == first.content and response["Content-Type"] == "application/json"
+    cached_page = response.json()
     assert cached_page["count"] == 1 and cached_page["results"][0]["stock"] == 10
     assert api_client.get("/api/books/?page_size=5").json()["count"] == 2  # another page: fresh
     assert api_client.get(f"/api/books/{book.pk}/").json()["stock"] == 0  # the detail is live
