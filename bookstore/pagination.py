@@ -3,8 +3,19 @@ import hashlib
 from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
+
+
+def queryset_cache_key(prefix: str, queryset: QuerySet) -> str | None:
+    """A cache key for what `queryset` reads (its database, SQL and parameters); None when it can match
+    nothing (`.none()`, an empty `__in`), so there is nothing to read or keep."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"{prefix}:" + hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
 
 
 class StandardPagination(PageNumberPagination):
@@ -33,11 +44,9 @@ class CachedCountPaginator(Paginator):
 
     def total(self) -> int:
         queryset = self.object_list.order_by()  # ordering never changes a count; sorting costs
-        try:
-            sql, params = queryset.query.sql_with_params()
-        except EmptyResultSet:  # e.g. queryset.none(): nothing to count
+        key = queryset_cache_key("list-count", queryset)
+        if key is None:  # e.g. queryset.none(): nothing to count
             return 0
-        key = "list-count:" + hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
         cache = caches["catalog"]
         count = cache.get(key)
         if count is not None:
@@ -59,12 +68,24 @@ class CachedCountPaginator(Paginator):
         if not any(key in queryset.query.annotations for key in sort_keys):
             return super().page(number)
         number = self.validate_number(number)
+        bottom, top = self.bounds(number)
+        return self.page_of(list(queryset.values_list("pk", flat=True)[bottom:top]), number)
+
+    def bounds(self, number: int) -> tuple[int, int]:
+        """The slice of the list that page `number` shows (Django's arithmetic, orphans included)."""
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
-        rows = queryset.model._default_manager.filter(pk__in=ids)
-        rows.query.select_related = queryset.query.select_related
-        by_id = {row.pk: row for row in rows}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        return bottom, top
+
+    def rows_by_pk(self) -> QuerySet:
+        """Where a page's rows are read by primary key: the list's model, with the list's joins."""
+        rows = self.object_list.model._default_manager.all()
+        rows.query.select_related = self.object_list.query.select_related
+        return rows
+
+    def page_of(self, ids, number: int):
+        """The page `number` holding the rows with these primary keys, in this order."""
+        rows = self.rows_by_pk().in_bulk(ids)
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

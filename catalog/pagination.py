@@ -21,19 +21,17 @@ class BookPaginator(CachedCountPaginator):
     def total(self) -> int:
         return self.hits.total if self.hits is not None else super().total()
 
+    def rows_by_pk(self):
+        return book_queryset()  # live rows: a book removed since the hits were found is left out
+
     def page(self, number):
         if self.hits is None:
             return super().page(number)
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
+        bottom, top = self.bounds(number)
         if top > len(self.hits.ids):
             return super().page(number)
-        ids = self.hits.ids[bottom:top]
-        books = book_queryset().in_bulk(ids)
-        return self._get_page([books[pk] for pk in ids if pk in books], number, self)
+        return self.page_of(self.hits.ids[bottom:top], number)
 
 
 class BookPagination(StandardPagination):

@@ -14,14 +14,14 @@ order and how many there are, read in one query and shared by all its pages, its
 through the "search" cache for SEARCH_CACHE_SECONDS.
 """
 
-import hashlib
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, FloatField, Func, Lookup, Q, QuerySet, Value, Window
+
+from bookstore.pagination import queryset_cache_key
 
 FULLTEXT_INDEX = "catalog_book_fulltext"
 FULLTEXT_COLUMNS = ("title", "author", "description")
@@ -126,12 +126,10 @@ def search_hits(queryset: QuerySet) -> SearchHits:
     rather than once for the count and again for the page. Kept in the shared "search" cache for
     SEARCH_CACHE_SECONDS (0 turns that off): a new or changed title shows in searches that much later."""
     ranked = queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")
-    try:
-        sql, params = ranked.query.sql_with_params()
-    except EmptyResultSet:  # e.g. an unknown genre: nothing can match
+    key = queryset_cache_key("search-hits", ranked)
+    if key is None:  # e.g. an unknown genre: nothing can match
         return SearchHits(ids=(), total=0)
     seconds = settings.SEARCH_CACHE_SECONDS
-    key = "search-hits:" + hashlib.sha256(f"{ranked.db}|{sql}|{params!r}".encode()).hexdigest()
     if seconds:
         kept = caches["search"].get(key)
         if kept is not None:
