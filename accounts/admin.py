@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from bookstore.errors import BusinessError
+from core.errors import BusinessError
 
 from . import services
 

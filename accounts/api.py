@@ -11,8 +11,8 @@ from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
-from bookstore.filters import FilterSet, StrictBooleanFilter
-from bookstore.schema import refusal
+from core.filters import FilterSet, StrictBooleanFilter
+from core.schema import refusal
 
 from . import selectors, serializers, services, tokens
 from .login_throttle import client_ip

@@ -4,7 +4,7 @@ services' business; these forms only check that the input is well formed."""
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
 
-from bookstore.forms import ShopForm
+from core.forms import ShopForm
 
 User = get_user_model()
 

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from bookstore.errors import Forbidden, InvalidTransition
-from bookstore.mail import mail_send_on_commit
+from core.errors import Forbidden, InvalidTransition
+from core.mail import mail_send_on_commit
 
 from .login_throttle import login_failure_record, login_failures_clear, login_is_blocked
 from .tokens import user_tokens_revoke_all

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookstore.forms import form_add_service_errors
-from bookstore.redirects import safe_next_url
 from cart.session_cart import session_cart_merge
+from core.forms import form_add_service_errors
+from core.redirects import safe_next_url
 
 from . import forms, services
 from .login_throttle import client_ip

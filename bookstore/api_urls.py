@@ -13,11 +13,10 @@ from catalog.api import (
     ReviewViewSet,
     WishlistViewSet,
 )
+from core.health import health
+from core.routers import OptionalSlashRouter
 from orders.api import AdminCouponViewSet, AdminOrderViewSet, AdminReportViewSet, OrderViewSet
 from payments.api import AdminPaymentViewSet, StripeWebhookView
-
-from .health import health
-from .routers import OptionalSlashRouter
 
 router = OptionalSlashRouter()
 router.register("auth", AuthViewSet, basename="auth")

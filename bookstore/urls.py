@@ -17,5 +17,5 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler404 = "bookstore.error_views.page_not_found"
-handler500 = "bookstore.error_views.server_error"
+handler404 = "core.error_views.page_not_found"
+handler500 = "core.error_views.server_error"

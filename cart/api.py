@@ -5,7 +5,7 @@ from rest_framework import status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from bookstore.schema import refusal
+from core.schema import refusal
 
 from . import selectors, services
 from .selectors import CartLine

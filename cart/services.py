@@ -3,9 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bookstore.errors import NotFound
 from catalog.exceptions import InsufficientStock
 from catalog.models import Book
+from core.errors import NotFound
 
 from .models import Cart, CartItem
 

@@ -6,9 +6,9 @@ into the account's cart by `services.cart_merge` and dropped from the session.
 
 from django.contrib import messages
 
-from bookstore.db import with_lock_retry
-from bookstore.errors import NotFound, ServiceBusy
 from catalog.models import Book
+from core.db import with_lock_retry
+from core.errors import NotFound, ServiceBusy
 
 from . import services
 from .models import CartItem

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from bookstore.errors import BusinessError, NotFound
-from bookstore.redirects import safe_next_url
+from core.errors import BusinessError, NotFound
+from core.redirects import safe_next_url
 
 from . import selectors, services, session_cart
 from .forms import CartAddForm, CartQuantityForm

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from bookstore.errors import BusinessError, PayloadTooLarge
+from core.errors import BusinessError, PayloadTooLarge
 
 from . import selectors, services
 from .covers import cover_validate

@@ -13,7 +13,7 @@ from rest_framework.permissions import IsAdminUser, IsAuthenticated, IsAuthentic
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from bookstore.schema import refusal
+from core.schema import refusal
 
 from . import selectors, services
 from .filters import BookFilter

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from PIL import Image, UnidentifiedImageError
 
-from bookstore.errors import PayloadTooLarge
+from core.errors import PayloadTooLarge
 
 EXTENSION_BY_FORMAT = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # A cover never needs more; a small, highly compressed file must not make us decode a giant bitmap.

@@ -1,4 +1,4 @@
-from bookstore.errors import BusinessError
+from core.errors import BusinessError
 
 
 class InsufficientStock(BusinessError):

@@ -1,6 +1,6 @@
 from django_filters import rest_framework as filters
 
-from bookstore.filters import FilterSet, StrictBooleanFilter
+from core.filters import FilterSet, StrictBooleanFilter
 
 from .models import Book, Genre
 from .selectors import book_search, genre_descendant_ids

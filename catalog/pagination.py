@@ -2,7 +2,7 @@
 
 from django.utils.functional import cached_property
 
-from bookstore.pagination import CachedCountPaginator, StandardPagination
+from core.pagination import CachedCountPaginator, StandardPagination
 
 from .search import SearchHits, is_word_search, search_hits
 from .selectors import book_queryset

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Count, FloatField, Func, Lookup, Q, QuerySet, Value, Window
 
-from bookstore.pagination import queryset_cache_key
+from core.pagination import queryset_cache_key
 
 FULLTEXT_INDEX = "catalog_book_fulltext"
 FULLTEXT_COLUMNS = ("title", "author", "description")

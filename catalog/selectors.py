@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db import connections
 from django.db.models import QuerySet
 
-from bookstore.errors import NotFound
+from core.errors import NotFound
 
 from .isbn import isbn_normalize
 from .models import Book, Genre, PreBooking, Review, WishlistItem

@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from bookstore.errors import Duplicate, InvalidTransition, NotFound
-from bookstore.mail import mail_send_on_commit
+from core.errors import Duplicate, InvalidTransition, NotFound
+from core.mail import mail_send_on_commit
 from orders.selectors import book_purchased_by
 
 from .covers import cover_filename, cover_validate

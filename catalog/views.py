@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
-from bookstore.errors import BusinessError, Duplicate, NotFound
-from bookstore.redirects import safe_next_url
+from core.errors import BusinessError, Duplicate, NotFound
+from core.redirects import safe_next_url
 
 from . import selectors, services
 from .exceptions import NotReviewOwner

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from bookstore.errors import BusinessError
+from core.errors import BusinessError
 from payments.models import Payment
 
 from . import services

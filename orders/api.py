@@ -8,10 +8,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
-from bookstore.filters import FilterSet
-from bookstore.pagination import StandardPagination
-from bookstore.schema import bad_request, refusal
 from catalog.serializers import BookSerializer
+from core.filters import FilterSet
+from core.pagination import StandardPagination
+from core.schema import bad_request, refusal
 from payments.serializers import PaymentIntentSerializer
 from payments.services import payment_intent_for_order
 

@@ -1,4 +1,4 @@
-from bookstore.errors import BusinessError, InvalidTransition
+from core.errors import BusinessError, InvalidTransition
 
 
 class CartEmpty(BusinessError):

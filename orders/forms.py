@@ -2,7 +2,7 @@
 
 from django import forms
 
-from bookstore.forms import ShopForm
+from core.forms import ShopForm
 
 
 class CheckoutForm(ShopForm):

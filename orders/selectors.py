@@ -5,8 +5,8 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 
-from bookstore.errors import NotFound
 from catalog.selectors import book_queryset
+from core.errors import NotFound
 from payments.selectors import order_payments_prefetch
 
 from .models import SOLD_STATUSES, Order, OrderItem

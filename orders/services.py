@@ -13,12 +13,12 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bookstore.db import with_lock_retry
-from bookstore.mail import mail_send_on_commit
 from cart.models import Cart, CartItem
 from catalog.exceptions import InsufficientStock
 from catalog.models import Book, StockMovement
 from catalog.services import stock_adjust
+from core.db import with_lock_retry
+from core.mail import mail_send_on_commit
 from payments.services import payments_refund_order
 
 from .coupons import coupon_discount, coupon_lock_for_checkout

@@ -12,9 +12,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bookstore.errors import BusinessError, NotFound
 from cart.selectors import cart_view
 from catalog.exceptions import InsufficientStock
+from core.errors import BusinessError, NotFound
 
 from . import selectors, services
 from .exceptions import CartEmpty, InvalidCoupon

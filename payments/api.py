@@ -12,8 +12,8 @@ from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bookstore.filters import FilterSet
-from bookstore.schema import bad_request
+from core.filters import FilterSet
+from core.schema import bad_request
 
 from . import selectors, webhooks
 from .models import Payment, PaymentStatus

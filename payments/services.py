@@ -14,8 +14,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from bookstore.db import with_lock_retry
-from bookstore.errors import ServiceBusy
+from core.db import with_lock_retry
+from core.errors import ServiceBusy
 from orders.exceptions import OrderNotPayable
 from orders.models import Order, OrderStatus
 

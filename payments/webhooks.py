@@ -14,8 +14,8 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 
-from bookstore.db import with_lock_retry
-from bookstore.mail import mail_send_on_commit
+from core.db import with_lock_retry
+from core.mail import mail_send_on_commit
 from orders.models import Order, OrderStatus
 from orders.services import order_transition_locked
 

@@ -28,7 +28,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
-    "bookstore",  # the project's template tags (templatetags/shop.py)
+    "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
     "accounts",
     "catalog",
     "cart",
@@ -37,7 +37,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "bookstore.request_logging.RequestLoggingMiddleware",
+    "core.request_logging.RequestLoggingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -163,10 +163,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "bookstore.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.StandardPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "bookstore.schema.ShopAutoSchema",
-    "EXCEPTION_HANDLER": "bookstore.exceptions.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.ShopAutoSchema",
+    "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "rest_framework.parsers.JSONParser",
@@ -217,10 +217,10 @@ LOG_FORMAT = env_str("LOG_FORMAT", "plain")  # "json" for one JSON object per li
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "bookstore.request_logging.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.request_logging.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {"()": "bookstore.request_logging.JsonFormatter"},
+        "json": {"()": "core.request_logging.JsonFormatter"},
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},

@@ -4,9 +4,9 @@ import pytest
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
-from bookstore.error_views import server_error
 from catalog.factories import BookFactory
 from catalog.models import Book, Genre
+from core.error_views import server_error
 
 
 @pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""bookstore.filters.FilterSet: one form class per filter set, a fresh form (and verdict) per request."""
+"""core.filters.FilterSet: one form class per filter set, a fresh form (and verdict) per request."""
 
 from django.http import QueryDict
 

@@ -3,10 +3,10 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from bookstore.errors import NotFound
 from cart.services import MAX_LINE_QUANTITY, cart_book_get, cart_line_check
 from catalog.exceptions import InsufficientStock
 from catalog.factories import BookFactory
+from core.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 

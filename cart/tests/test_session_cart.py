@@ -6,12 +6,12 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
 
-from bookstore.errors import NotFound
 from cart import session_cart
 from cart.models import CartItem
 from catalog.exceptions import InsufficientStock
 from catalog.factories import BookFactory
 from catalog.models import Book
+from core.errors import NotFound
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ from django.core import mail
 from django.db import connection
 
 from accounts.factories import UserFactory
-from bookstore.errors import BusinessError
 from catalog.factories import BookFactory
 from catalog.models import PreBooking, Review
 from catalog.services import book_set_stock, prebooking_create, review_create
+from core.errors import BusinessError
 
 pytestmark = [pytest.mark.mariadb, pytest.mark.django_db(transaction=True)]
 

@@ -4,11 +4,11 @@ import pytest
 from django.core.cache import caches
 
 from accounts.factories import UserFactory
-from bookstore.pagination import CachedCountPaginator
 from catalog.factories import BookFactory, GenreFactory
 from catalog.isbn import isbn13_from_prefix
 from catalog.models import Book, PreBooking, Review, WishlistItem
 from catalog.selectors import book_queryset
+from core.pagination import CachedCountPaginator
 
 pytestmark = pytest.mark.django_db
 

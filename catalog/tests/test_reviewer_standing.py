@@ -4,10 +4,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.factories import UserFactory
-from bookstore.errors import Duplicate
 from catalog import services
 from catalog.factories import BookFactory
 from catalog.selectors import reviewer_standing
+from core.errors import Duplicate
 from orders.models import OrderStatus
 
 pytestmark = pytest.mark.django_db

@@ -295,9 +295,9 @@ def test_review_removed_by_a_moderator_cannot_be_reposted(user, user_client, buy
 
 def test_review_rules_hold_in_the_service_too(user, buy):
     """The rules live in the service, so the shop pages and the admin get them as well."""
-    from bookstore.errors import Duplicate
     from catalog.exceptions import NotPurchased
     from catalog.services import review_create
+    from core.errors import Duplicate
 
     book = BookFactory()
     with pytest.raises(NotPurchased):

@@ -6,7 +6,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.template import Context, Template
 
-from bookstore.templatetags.shop import absolute_url, money, page_numbers, url_exists
+from core.templatetags.shop import absolute_url, money, page_numbers, url_exists
 
 
 def test_url_exists_tells_wired_pages_from_missing_ones():

@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from bookstore.forms import form_add_service_errors
+from core.forms import form_add_service_errors
 
 
 class EmailForm(forms.Form):

@@ -6,7 +6,7 @@
   filters), 401 when it authenticates (no, bad or expired token), 403 when a customer is refused
   (staff-only) or per object, or for a cookie session without its CSRF token, 404 for a path with an
   id or a paginated list (unknown page), 415 for a body in an unlisted format, 429 when throttled. Their bodies are the one error
-  format of `bookstore.exceptions`: `Error` (`{detail, code}`) or, for 400, also `FieldErrors`.
+  format of `core.exceptions`: `Error` (`{detail, code}`) or, for 400, also `FieldErrors`.
   And 414 (an HTML page from gunicorn, not the API) when query parameters can make the URL too long.
 - who may call it: an operation anonymous callers may use lists the empty security requirement,
   whatever permission class says so (drf-spectacular only knows AllowAny and IsAuthenticatedOrReadOnly).
