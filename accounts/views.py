@@ -15,7 +15,6 @@ from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cart.session_cart import session_cart_merge
 from core.forms import form_add_service_errors
 from core.redirects import safe_next_url
 
@@ -29,9 +28,8 @@ def _bound(form_class, request, **kwargs):
 
 
 def _log_in(request, user) -> None:
-    """Start the session, then bring along the cart the shopper filled before logging in."""
+    """Start the session (the cart app's login receiver then brings along the anonymous cart)."""
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    session_cart_merge(request)
 
 
 @sensitive_post_parameters("password")

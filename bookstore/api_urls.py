@@ -5,18 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.api import AdminUserViewSet, AuthViewSet, MeViewSet
 from cart.api import CartItemViewSet, CartViewSet
-from catalog.api import (
-    BookReviewViewSet,
-    BookViewSet,
-    GenreViewSet,
-    PreBookingViewSet,
-    ReviewViewSet,
-    WishlistViewSet,
-)
+from catalog.api import BookViewSet, GenreViewSet, PreBookingViewSet, WishlistViewSet
+from checkout.api import AdminOrderViewSet, OrderViewSet, StripeWebhookView
 from core.health import health
 from core.routers import OptionalSlashRouter
-from orders.api import AdminCouponViewSet, AdminOrderViewSet, AdminReportViewSet, OrderViewSet
-from payments.api import AdminPaymentViewSet, StripeWebhookView
+from orders.api import AdminCouponViewSet, AdminReportViewSet
+from payments.api import AdminPaymentViewSet
+from reviews.api import BookReviewViewSet, ReviewViewSet
 
 router = OptionalSlashRouter()
 router.register("auth", AuthViewSet, basename="auth")

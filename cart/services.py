@@ -84,6 +84,21 @@ def cart_clear(*, user) -> None:
     CartItem.objects.filter(cart__user=user).delete()
 
 
+def cart_lock_for_checkout(*, user) -> tuple[Cart | None, list[CartItem]]:
+    """The user's cart, row-locked inside the caller's transaction, and its lines in book-id order.
+
+    The cart lock makes a double click on "Place order" queue behind the first checkout and then find
+    the cart empty."""
+    cart = Cart.objects.select_for_update().filter(user=user).first()
+    items = list(CartItem.objects.filter(cart=cart).order_by("book_id")) if cart else []
+    return cart, items
+
+
+def cart_empty_locked(*, cart: Cart) -> None:
+    """Empty a cart the caller has locked (its lines became an order)."""
+    CartItem.objects.filter(cart=cart).delete()
+
+
 @transaction.atomic
 def cart_merge(*, user, lines: dict[int, int]) -> list[str]:
     """Adds an anonymous session cart to the user's cart, capping each line at the stock on hand.

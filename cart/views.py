@@ -6,27 +6,19 @@ write is a POST with CSRF protection that redirects with a message; a refused ch
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from core.errors import BusinessError, NotFound
-from core.redirects import safe_next_url
+from catalog.views import book_page_or_catalog
+from core.forms import form_cleaned_or_refuse
+from core.page_errors import action_back, page_action
 
 from . import selectors, services, session_cart
 from .forms import CartAddForm, CartQuantityForm
 
-
-def _report_invalid(request, form) -> None:
-    problems = " ".join(f"{form[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
-    messages.error(request, f"Your cart was not changed. {problems}")
-
-
-def _report_refusal(request, exc: BusinessError | ValidationError) -> None:
-    detail = exc.detail if isinstance(exc, BusinessError) else " ".join(exc.messages)
-    messages.error(request, f"Your cart was not changed. {detail}")
+CART_NOT_CHANGED = "Your cart was not changed."
 
 
 @require_GET
@@ -38,70 +30,46 @@ def cart_detail(request):
     return render(request, "cart/cart_detail.html", {"cart": cart})
 
 
-def _book_page_or_catalog(book_id: int | None) -> str:
-    return reverse("catalog:book_detail", args=[book_id]) if book_id else reverse("catalog:home")
+def _book_added_from(request) -> str:
+    """Back to the book the form was about (its page), else the catalog."""
+    book_id = request.POST.get("book_id", "")
+    return book_page_or_catalog(request, int(book_id) if book_id.isdigit() and len(book_id) < 16 else None)
 
 
-@require_POST
+@page_action(back=_book_added_from, failed=CART_NOT_CHANGED)
 def cart_add(request):
     """Add copies of a book; back to `next` (when safe) or the book's page, saying what happened."""
-    form = CartAddForm(request.POST)
-    if not form.is_valid():
-        _report_invalid(request, form)
-        return redirect(safe_next_url(request) or _book_page_or_catalog(form.cleaned_data.get("book_id")))
-    book_id, quantity = form.cleaned_data["book_id"], form.cleaned_data["quantity"]
-    try:
-        if request.user.is_authenticated:
-            book = services.cart_add_book(user=request.user, book_id=book_id, quantity=quantity).book
-        else:
-            book = session_cart.session_cart_add(session=request.session, book_id=book_id, quantity=quantity)
-    except NotFound as exc:
-        _report_refusal(request, exc)
-        return redirect(safe_next_url(request) or _book_page_or_catalog(None))
-    except (BusinessError, ValidationError) as exc:
-        _report_refusal(request, exc)
+    data = form_cleaned_or_refuse(CartAddForm(request.POST))
+    book_id, quantity = data["book_id"], data["quantity"]
+    if request.user.is_authenticated:
+        book = services.cart_add_book(user=request.user, book_id=book_id, quantity=quantity).book
     else:
-        copies = f"{quantity} copies of “{book.title}”" if quantity > 1 else f"“{book.title}”"
-        messages.success(
-            request,
-            format_html(
-                'Added {} to your cart. <a href="{}">View your cart</a>', copies, reverse("cart:detail")
-            ),
-        )
-    return redirect(safe_next_url(request) or _book_page_or_catalog(book_id))
+        book = session_cart.session_cart_add(session=request.session, book_id=book_id, quantity=quantity)
+    copies = f"{quantity} copies of “{book.title}”" if quantity > 1 else f"“{book.title}”"
+    messages.success(
+        request,
+        format_html('Added {} to your cart. <a href="{}">View your cart</a>', copies, reverse("cart:detail")),
+    )
+    return redirect(action_back(request))
 
 
-@require_POST
+@page_action(back="cart:detail", failed=CART_NOT_CHANGED)
 def cart_update(request, line_id: int):
     """Set a line's quantity. `line_id` is the item's id, or the book's for a session cart."""
-    form = CartQuantityForm(request.POST)
-    if not form.is_valid():
-        _report_invalid(request, form)
-        return redirect("cart:detail")
-    quantity = form.cleaned_data["quantity"]
-    try:
-        if request.user.is_authenticated:
-            book = services.cart_update_item(user=request.user, item_id=line_id, quantity=quantity).book
-        else:
-            book = session_cart.session_cart_update(
-                session=request.session, book_id=line_id, quantity=quantity
-            )
-    except (BusinessError, ValidationError) as exc:
-        _report_refusal(request, exc)
+    quantity = form_cleaned_or_refuse(CartQuantityForm(request.POST))["quantity"]
+    if request.user.is_authenticated:
+        book = services.cart_update_item(user=request.user, item_id=line_id, quantity=quantity).book
     else:
-        messages.success(request, f"Your cart now holds {quantity} of “{book.title}”.")
+        book = session_cart.session_cart_update(session=request.session, book_id=line_id, quantity=quantity)
+    messages.success(request, f"Your cart now holds {quantity} of “{book.title}”.")
     return redirect("cart:detail")
 
 
-@require_POST
+@page_action(back="cart:detail", failed=CART_NOT_CHANGED)
 def cart_remove(request, line_id: int):
-    try:
-        if request.user.is_authenticated:
-            services.cart_remove_item(user=request.user, item_id=line_id)
-        else:
-            session_cart.session_cart_remove(session=request.session, book_id=line_id)
-    except BusinessError as exc:
-        _report_refusal(request, exc)
+    if request.user.is_authenticated:
+        services.cart_remove_item(user=request.user, item_id=line_id)
     else:
-        messages.success(request, "The book was removed from your cart.")
+        session_cart.session_cart_remove(session=request.session, book_id=line_id)
+    messages.success(request, "The book was removed from your cart.")
     return redirect("cart:detail")

@@ -1,4 +1,5 @@
-"""Catalog endpoints: genres and books (staff write, anyone reads), stock and cover for staff; reviews\n(anyone reads, buyers write), each customer's wishlist and pre-bookings."""
+"""Catalog endpoints: genres and books (staff write, anyone reads), stock and cover for staff; each
+customer's wishlist and pre-bookings."""
 
 import hashlib
 
@@ -9,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import IsAdminUser, IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -17,7 +18,7 @@ from core.schema import refusal
 
 from . import selectors, services
 from .filters import BookFilter
-from .models import Genre, PreBooking, Review, WishlistItem
+from .models import Genre, PreBooking, WishlistItem
 from .pagination import BookPagination
 from .permissions import IsStaffOrReadOnly
 from .serializers import (
@@ -27,7 +28,6 @@ from .serializers import (
     CoverUploadSerializer,
     GenreSerializer,
     PreBookingSerializer,
-    ReviewSerializer,
     StockUpdateSerializer,
     WishlistItemSerializer,
 )
@@ -119,59 +119,6 @@ class BookViewSet(viewsets.ModelViewSet):
 
 
 NO_SUCH_BOOK = refusal("not_found", description="No such book in the catalog.")
-NOT_YOURS = refusal(
-    "permission_denied", description="Only the review's author may do this (staff may delete)."
-)
-
-
-class BookReviewViewSet(viewsets.GenericViewSet):
-    """/api/books/{book_id}/reviews/: anyone reads a book's reviews; a customer who bought it posts one."""
-
-    serializer_class = ReviewSerializer
-    permission_classes = [IsAuthenticatedOrReadOnly]
-    queryset = Review.objects.none()  # for the schema; the rows come from the selector
-
-    def list(self, request, book_id=None):
-        book = selectors.book_get_active(book_id=int(book_id))
-        page = self.paginate_queryset(selectors.review_list_for_book(book_id=book.pk))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @extend_schema(
-        responses={
-            201: ReviewSerializer,
-            403: refusal("not_purchased", description="No paid (or later) order of yours holds this book."),
-            409: refusal("duplicate", description="You have reviewed this book already."),
-        }
-    )
-    def create(self, request, book_id=None):
-        """Needs a paid (or later) order containing the book (403 `not_purchased`); one review per user and
-        book (409 `duplicate`). After the owner deleted their review, posting again rewrites that same
-        review; one removed by staff stays removed."""
-        payload = self.get_serializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        review = services.review_create(user=request.user, book_id=int(book_id), **payload.validated_data)
-        review = selectors.review_get_visible(review_id=review.pk)
-        return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
-
-
-class ReviewViewSet(viewsets.GenericViewSet):
-    """/api/reviews/{id}/: the owner edits; the owner or staff soft-deletes; anyone else gets 403."""
-
-    serializer_class = ReviewSerializer
-    permission_classes = [IsAuthenticated]
-    queryset = Review.objects.none()
-
-    @extend_schema(responses={200: ReviewSerializer, 403: NOT_YOURS})
-    def partial_update(self, request, pk=None):
-        payload = self.get_serializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        review = services.review_update(actor=request.user, review_id=int(pk), **payload.validated_data)
-        return Response(self.get_serializer(selectors.review_get_visible(review_id=review.pk)).data)
-
-    @extend_schema(responses={204: None, 403: NOT_YOURS})
-    def destroy(self, request, pk=None):
-        services.review_delete(actor=request.user, review_id=int(pk))
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class WishlistViewSet(viewsets.GenericViewSet):

@@ -12,20 +12,6 @@ class InsufficientStock(BusinessError):
         return {"id": book.pk, "title": book.title, "requested": requested, "available": available}
 
 
-class NotPurchased(BusinessError):
-    status_code = 403
-    code = "not_purchased"
-    default_detail = "Only customers who bought this book (a paid order) can review it."
-
-
-class NotReviewOwner(BusinessError):
-    """Someone else's review: visible to all, so forbidden (403) rather than hidden (404)."""
-
-    status_code = 403
-    code = "permission_denied"
-    default_detail = "You can only change your own review."
-
-
 class InStock(BusinessError):
     code = "in_stock"
     default_detail = "This title is in stock: add it to your cart instead of pre-booking it."

@@ -5,7 +5,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_sc
 from rest_framework import serializers
 
 from .isbn import isbn_validate
-from .models import REVIEW_TEXT_MAX_LENGTH, Book, Genre, PreBooking, Review, WishlistItem
+from .models import Book, Genre, PreBooking, WishlistItem
 
 MAX_PRICE = Decimal("99999999.99")
 
@@ -89,19 +89,6 @@ class CoverUploadSerializer(serializers.Serializer):
 
 class CoverSerializer(serializers.Serializer):
     cover_url = serializers.URLField()
-
-
-class ReviewSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", read_only=True, help_text="The author's username.")
-    rating = serializers.IntegerField(min_value=1, max_value=5)
-    text = serializers.CharField(
-        max_length=REVIEW_TEXT_MAX_LENGTH, allow_blank=True, required=False, default=""
-    )
-
-    class Meta:
-        model = Review
-        fields = ["id", "user", "rating", "text", "verified_purchase", "created_at"]
-        read_only_fields = ["id", "verified_purchase", "created_at"]
 
 
 class BookIdSerializer(serializers.Serializer):

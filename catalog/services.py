@@ -1,27 +1,26 @@
 """Catalog writes. Every stock change goes through `stock_adjust` (or, for a bulk import whose rows are
 already locked, `stock_set_locked_bulk`) so the ledger stays complete and a title coming back in stock
-notifies the customers waiting for it. Reviews, wishlist entries and pre-bookings are written here too.
+notifies the customers waiting for it. Wishlist entries and pre-bookings are written here too.
 """
 
 import logging
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import F
 from django.utils import timezone
 
 from core.errors import Duplicate, InvalidTransition, NotFound
 from core.mail import mail_send_on_commit
-from orders.selectors import book_purchased_by
 
 from .covers import cover_filename, cover_validate
-from .exceptions import InStock, InsufficientStock, NotPurchased, NotReviewOwner
+from .exceptions import InStock, InsufficientStock
 from .isbn import isbn_validate
-from .models import Book, Genre, PreBooking, Review, StockMovement, WishlistItem
+from .models import Book, Genre, PreBooking, StockMovement, WishlistItem
 
 logger = logging.getLogger(__name__)
 
@@ -171,102 +170,26 @@ def book_set_cover(*, book: Book, upload: UploadedFile) -> Book:
     return book
 
 
-# --- Reviews ---------------------------------------------------------------------------------------
-# Lock order: book row, then review row. The book lock serialises every review write of one title, so
-# its aggregates are recomputed from a stable set of reviews and can never drift.
+# --- What other apps keep on a book ----------------------------------------------------------------
 
 
-def _lock_active_book(book_id: int) -> Book:
+def book_lock_active(book_id: int) -> Book:
+    """The book, row-locked, if it is in the catalog. Every write that must not interleave with a stock
+    change of the title (a pre-booking, a review and its aggregates) takes this lock first."""
     book = Book.objects.select_for_update().filter(pk=book_id, is_active=True).first()
     if book is None:
         raise NotFound("No such book in the catalog.")
     return book
 
 
-def _book_rating_refresh(*, book_id: int) -> None:
-    """Recompute the book's average and count from its visible reviews (caller holds the book lock)."""
-    totals = Review.objects.filter(book_id=book_id, deleted_at__isnull=True).aggregate(
-        count=Count("id"), total=Sum("rating")
-    )
-    count = totals["count"]
-    average = (
-        (Decimal(totals["total"]) / count).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        if count
-        else None
-    )
+def books_lock(book_ids) -> dict[int, Book]:
+    """The books, row-locked in id order (so two callers holding the same books cannot deadlock)."""
+    return {book.pk: book for book in Book.objects.select_for_update().filter(pk__in=book_ids).order_by("pk")}
+
+
+def book_rating_set(*, book_id: int, average: Decimal | None, count: int) -> None:
+    """Store the book's review aggregates (the reviews app computes them under the book's lock)."""
     Book.objects.filter(pk=book_id).update(avg_rating=average, review_count=count)
-
-
-@transaction.atomic
-def review_create(*, user, book_id: int, rating: int, text: str = "") -> Review:
-    """A verified buyer's review. Posting again after the owner deleted theirs rewrites that same row
-    (one row per user and book); a review a moderator removed stays removed."""
-    book = _lock_active_book(book_id)
-    if not book_purchased_by(user=user, book_id=book.pk):
-        raise NotPurchased()
-    review = Review.objects.select_for_update().filter(user=user, book=book).first()
-    if review is not None and review.deleted_at is None:
-        raise Duplicate("You have already reviewed this book; edit your review instead.")
-    if review is not None and review.removed_by_moderator:
-        raise Duplicate("Your review of this book was removed by a moderator.")
-    if review is None:
-        review = Review(user=user, book=book)
-    review.rating, review.text, review.verified_purchase = rating, text, True
-    review.deleted_at = review.deleted_by = None
-    review.created_at = timezone.now()
-    review.save()
-    _book_rating_refresh(book_id=book.pk)
-    return review
-
-
-def _lock_review(review_id: int, *, include_deleted: bool = False) -> Review:
-    """Lock the review's book, then the review itself (a deleted review is not found unless asked for)."""
-    reviews = Review.objects.all() if include_deleted else Review.objects.filter(deleted_at__isnull=True)
-    book_id = reviews.filter(pk=review_id).values_list("book_id", flat=True).first()
-    if book_id is None:
-        raise NotFound("No such review.")
-    list(Book.objects.select_for_update().filter(pk=book_id).values_list("pk", flat=True))
-    review = reviews.select_for_update().filter(pk=review_id).first()
-    if review is None:  # deleted while we waited for the book lock
-        raise NotFound("No such review.")
-    return review
-
-
-@transaction.atomic
-def review_update(*, actor, review_id: int, rating: int | None = None, text: str | None = None) -> Review:
-    review = _lock_review(review_id)
-    if review.user_id != actor.pk:
-        raise NotReviewOwner()
-    if rating is not None:
-        review.rating = rating
-    if text is not None:
-        review.text = text
-    review.save(update_fields=["rating", "text", "updated_at"])
-    _book_rating_refresh(book_id=review.book_id)
-    return review
-
-
-@transaction.atomic
-def review_delete(*, actor, review_id: int) -> None:
-    """Soft delete by the owner or by staff: the review leaves the lists and the book's aggregates."""
-    review = _lock_review(review_id)
-    if review.user_id != actor.pk and not actor.is_staff:
-        raise NotReviewOwner("You can only delete your own review.")
-    review.deleted_at, review.deleted_by = timezone.now(), actor
-    review.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-    _book_rating_refresh(book_id=review.book_id)
-    logger.info("review %s on book %s deleted by user %s", review.pk, review.book_id, actor.pk)
-
-
-@transaction.atomic
-def review_restore(*, review_id: int) -> Review:
-    """Moderation undo (admin): the review counts again."""
-    review = _lock_review(review_id, include_deleted=True)
-    if review.deleted_at is not None:
-        review.deleted_at = review.deleted_by = None
-        review.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-        _book_rating_refresh(book_id=review.book_id)
-    return review
 
 
 # --- Wishlist --------------------------------------------------------------------------------------
@@ -296,7 +219,7 @@ def wishlist_remove(*, user, book_id: int) -> None:
 
 @transaction.atomic
 def prebooking_create(*, user, book_id: int) -> PreBooking:
-    book = _lock_active_book(book_id)
+    book = book_lock_active(book_id)
     if book.stock > 0:
         raise InStock(extra={"stock": book.stock})
     if PreBooking.objects.filter(user=user, book=book, status=PreBooking.Status.WAITING).exists():

@@ -10,17 +10,17 @@ from django.views import defaults
 API_PREFIX = "/api/"
 
 
-def _is_api(request) -> bool:
+def is_api_request(request) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
 def page_not_found(request, exception):
-    if _is_api(request):
+    if is_api_request(request):
         return JsonResponse({"detail": "Not found.", "code": "not_found"}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    if _is_api(request):
+    if is_api_request(request):
         return JsonResponse({"detail": "Server error.", "code": "server_error"}, status=500)
     return defaults.server_error(request)

@@ -9,6 +9,8 @@ class BusinessError(Exception):
     status_code = 409
     code = "conflict"
     default_detail = "The request conflicts with the current state."
+    # The input the refusal is about, when it is about one (a form shows it beside that field).
+    field: str | None = None
 
     def __init__(self, detail: str | None = None, *, extra: dict | None = None):
         self.detail = detail or self.default_detail

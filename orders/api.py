@@ -1,149 +1,25 @@
-"""Order endpoints: checkout and own orders for customers; orders, coupons and reports for staff."""
+"""Staff endpoints for coupons and sales reports (orders themselves are served by `checkout.api`)."""
 
-from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAdminUser, IsAuthenticated
+from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
 from catalog.serializers import BookSerializer
-from core.filters import FilterSet
 from core.pagination import StandardPagination
-from core.schema import bad_request, refusal
-from payments.serializers import PaymentIntentSerializer
-from payments.services import payment_intent_for_order
+from core.schema import refusal
 
-from . import selectors, services
+from . import selectors
 from .coupons import coupon_delete
-from .models import Coupon, Order, OrderStatus
+from .models import Coupon
 from .serializers import (
-    AdminOrderSerializer,
-    AdminOrderUpdateSerializer,
-    CheckoutSerializer,
     CouponSerializer,
     LowStockQuerySerializer,
-    OrderSerializer,
     SalesReportQuerySerializer,
     SalesReportSerializer,
 )
-
-BUSY = refusal("busy", description="The database stayed locked; nothing changed, try again.")
-INVALID_TRANSITION = refusal(
-    "invalid_transition", description="The order's status does not allow this change."
-)
-
-
-class OrderViewSet(viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated]
-    serializer_class = OrderSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Order.objects.none()
-        return selectors.order_list_for_user(user=self.request.user)
-
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def retrieve(self, request, pk=None):
-        order = selectors.order_get_for_user(user=request.user, order_id=int(pk))
-        return Response(self.get_serializer(order).data)
-
-    @extend_schema(
-        request=CheckoutSerializer,
-        responses={
-            201: OrderSerializer,
-            400: bad_request("cart_empty", "invalid_coupon", "order_too_large"),
-            409: refusal("insufficient_stock", description="Some books ran short; `books` names them."),
-            503: BUSY,
-        },
-    )
-    def create(self, request):
-        payload = CheckoutSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        order = services.order_place(
-            user=request.user,
-            shipping_address=payload.validated_data["shipping_address"],
-            coupon_code=payload.validated_data.get("coupon_code") or None,
-        )
-        order = selectors.order_get_for_user(user=request.user, order_id=order.pk)
-        return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=None, responses={200: OrderSerializer, 409: INVALID_TRANSITION, 503: BUSY})
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        """The owner cancels their order (staff may cancel any: they use the same route)."""
-        order = selectors.order_get_for_actor(actor=request.user, order_id=int(pk))
-        services.order_transition(
-            order_id=order.pk,
-            to_status=OrderStatus.CANCELLED,
-            actor=request.user,
-            by_staff=request.user.is_staff,
-        )
-        return Response(
-            self.get_serializer(selectors.order_get_for_actor(actor=request.user, order_id=order.pk)).data
-        )
-
-    @extend_schema(
-        request=None,
-        responses={
-            201: PaymentIntentSerializer,
-            200: PaymentIntentSerializer,
-            404: refusal("not_found", description="No such order of yours."),
-            409: refusal("order_not_payable", description="Not pending, or past `pay_by`."),
-            502: refusal("payment_provider_error", description="Stripe failed; nothing charged."),
-            503: refusal("busy", description="Another click is still creating the intent."),
-        },
-        description="Create the order's Stripe PaymentIntent (201), or return its still-usable one (200).",
-    )
-    @action(detail=True, methods=["post"])
-    def payment(self, request, pk=None):
-        """Only the owner may pay: anyone else's order is reported missing."""
-        order = selectors.order_get_for_user(user=request.user, order_id=int(pk))
-        payment, created = payment_intent_for_order(order_id=order.pk)
-        return Response(
-            PaymentIntentSerializer(payment).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
-
-
-class AdminOrderFilter(FilterSet):
-    status = filters.ChoiceFilter(choices=OrderStatus.choices)
-    # Whole ids of at most 18 digits: a longer number would overflow the database integer (a 500).
-    user = filters.NumberFilter(field_name="user_id", min_value=1, max_digits=18, decimal_places=0)
-
-    class Meta:
-        model = Order
-        fields = ["status", "user"]
-
-
-class AdminOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAdminUser]
-    serializer_class = AdminOrderSerializer
-    filterset_class = AdminOrderFilter
-
-    def get_queryset(self):
-        return selectors.order_queryset().prefetch_related("status_changes").order_by("-created_at", "-id")
-
-    @extend_schema(
-        request=AdminOrderUpdateSerializer,
-        responses={200: AdminOrderSerializer, 409: INVALID_TRANSITION, 503: BUSY},
-    )
-    def partial_update(self, request, pk=None):
-        order = self.get_object()
-        payload = AdminOrderUpdateSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.order_transition(
-            order_id=order.pk,
-            to_status=payload.validated_data["status"],
-            actor=request.user,
-            by_staff=True,
-            note=payload.validated_data["note"],
-        )
-        return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
 
 
 class AdminCouponViewSet(viewsets.ModelViewSet):

@@ -11,6 +11,7 @@ class InvalidCoupon(BusinessError):
     status_code = 400
     code = "invalid_coupon"
     default_detail = "This coupon cannot be used."
+    field = "coupon_code"
 
 
 class OrderTooLarge(BusinessError):

@@ -1,8 +1,5 @@
-"""Coupons and orders for tests.
-
-`OrderFactory` writes rows directly (for lists, filters and reports, where the checkout itself is not
-under test); `order_placed` goes through the real cart and checkout services, stock ledger and all.
-"""
+"""Coupons and orders for tests, written directly (for lists, filters, reports and reviews, where the
+checkout itself is not under test); `checkout.factories.order_placed` goes through the real checkout."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -12,11 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.factories import UserFactory
-from cart.services import cart_add_book
 from catalog.factories import BookFactory
 
 from .models import Coupon, Order, OrderItem, OrderStatus
-from .services import order_place
 
 
 class CouponFactory(factory.django.DjangoModelFactory):
@@ -53,10 +48,3 @@ class OrderItemFactory(factory.django.DjangoModelFactory):
     unit_price = factory.LazyAttribute(lambda item: item.book.price)
     quantity = 1
     line_total = factory.LazyAttribute(lambda item: item.unit_price * item.quantity)
-
-
-def order_placed(*, user, lines: list[tuple], coupon_code: str | None = None, **checkout) -> Order:
-    """Fill the user's cart with `(book, quantity)` lines and check it out through the real services."""
-    for book, quantity in lines:
-        cart_add_book(user=user, book_id=book.pk, quantity=quantity)
-    return order_place(user=user, coupon_code=coupon_code, **checkout)

@@ -7,35 +7,13 @@ from django.utils import timezone
 
 from catalog.selectors import book_queryset
 from core.errors import NotFound
-from payments.selectors import order_payments_prefetch
 
 from .models import SOLD_STATUSES, Order, OrderItem
 
 
 def order_queryset() -> QuerySet:
-    return Order.objects.select_related("user", "coupon").prefetch_related("items", order_payments_prefetch())
-
-
-def order_list_for_user(*, user) -> QuerySet:
-    return order_queryset().filter(user=user).order_by("-created_at", "-id")
-
-
-def order_get_for_user(*, user, order_id: int) -> Order:
-    """The user's own order; someone else's is reported missing, never forbidden."""
-    order = order_queryset().filter(user=user, pk=order_id).first()
-    if order is None:
-        raise NotFound("No such order.")
-    return order
-
-
-def order_get_for_actor(*, actor, order_id: int) -> Order:
-    """Staff see every order; anyone else only their own."""
-    if not actor.is_staff:
-        return order_get_for_user(user=actor, order_id=order_id)
-    order = order_queryset().filter(pk=order_id).first()
-    if order is None:
-        raise NotFound("No such order.")
-    return order
+    """Orders with their customer, coupon and lines (the checkout layer adds their payments)."""
+    return Order.objects.select_related("user", "coupon").prefetch_related("items")
 
 
 def book_purchased_by(*, user, book_id: int) -> bool:

@@ -1,15 +1,10 @@
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from payments.serializers import OrderPaymentSerializer
-
 from .coupons import coupon_code_validate, coupon_terms_validate
-from .models import Coupon, Order, OrderItem, OrderStatus, OrderStatusChange
-
-User = get_user_model()
+from .models import Coupon, OrderItem, OrderStatusChange
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -18,53 +13,10 @@ class OrderItemSerializer(serializers.ModelSerializer):
         fields = ["book_id", "title", "unit_price", "quantity", "line_total"]
 
 
-class OrderSerializer(serializers.ModelSerializer):
-    items = OrderItemSerializer(many=True, read_only=True)
-    payments = OrderPaymentSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Order
-        fields = [
-            "id",
-            "status",
-            "items",
-            "subtotal",
-            "discount",
-            "total",
-            "currency",
-            "shipping_address",
-            "payments",
-            "created_at",
-            "pay_by",
-        ]
-        read_only_fields = fields
-
-
-class CheckoutSerializer(serializers.Serializer):
-    shipping_address = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-    coupon_code = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
-
-
 class StatusChangeSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrderStatusChange
         fields = ["from_status", "to_status", "actor", "note", "created_at"]
-
-
-class AdminOrderSerializer(OrderSerializer):
-    user = serializers.PrimaryKeyRelatedField(read_only=True)
-    user_email = serializers.EmailField(source="user.email", read_only=True)
-    coupon = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    status_changes = StatusChangeSerializer(many=True, read_only=True)
-
-    class Meta(OrderSerializer.Meta):
-        fields = [*OrderSerializer.Meta.fields, "user", "user_email", "coupon", "paid_at", "status_changes"]
-        read_only_fields = fields
-
-
-class AdminOrderUpdateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=OrderStatus.choices)
-    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
 @extend_schema_serializer(

@@ -1,46 +1,15 @@
-"""Payment endpoints: Stripe's webhook and the staff's payment history.
-
-The customer's "pay this order" call lives on the order routes (`POST /api/orders/{id}/payment/`).
-"""
+"""The staff's payment history. Stripe's webhook and the customer's "pay this order" call
+(`POST /api/orders/{id}/payment/`) are the checkout layer's (`checkout.api`): they change orders."""
 
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.parsers import JSONParser
-from rest_framework.permissions import AllowAny, IsAdminUser
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from rest_framework.permissions import IsAdminUser
 
 from core.filters import FilterSet
-from core.schema import bad_request
 
-from . import selectors, webhooks
+from . import selectors
 from .models import Payment, PaymentStatus
-from .serializers import AdminPaymentSerializer, WebhookResultSerializer
-
-
-class StripeWebhookView(APIView):
-    """Stripe calls this; the signature on the raw body is the only credential (no session, no CSRF)."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = []
-    parser_classes = [JSONParser]  # documents the body; the view reads the raw bytes, never request.data
-
-    @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={
-            200: WebhookResultSerializer,
-            400: bad_request("invalid_webhook"),
-        },
-        description="Stripe event delivery, verified with the `Stripe-Signature` header.",
-    )
-    def post(self, request):
-        outcome = webhooks.webhook_receive(
-            payload=request.body, signature=request.headers.get("Stripe-Signature")
-        )
-        return Response({"status": outcome})
+from .serializers import AdminPaymentSerializer
 
 
 class AdminPaymentFilter(FilterSet):

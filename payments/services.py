@@ -1,12 +1,12 @@
 """Payment writes: one usable PaymentIntent per order however often "Pay" is clicked, and refunds.
 
 Stripe is never called inside a transaction. A short transaction claims the work in the database (a
-`creating` placeholder row under the order lock; a refund moved to `requesting`) and commits; only the
-claimer then calls Stripe and records the answer. Anyone else waits for that answer or finds it done.
+`creating` placeholder row under the order lock, `payment_claim`; a refund moved to `requesting`) and
+commits; only the claimer then calls Stripe and records the answer. Anyone else waits for that answer or
+finds it done. Which order may be paid, and what a payment does to its order, is `checkout.services`'.
 """
 
 import logging
-import time
 from datetime import timedelta
 from functools import partial
 
@@ -14,20 +14,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.db import with_lock_retry
-from core.errors import ServiceBusy
-from orders.exceptions import OrderNotPayable
-from orders.models import Order, OrderStatus
-
 from . import stripe_client
 from .exceptions import PaymentProviderError
 from .models import STRIPE_REFUND_STATUSES, USABLE_STATUSES, Payment, PaymentStatus, RefundStatus
 
 logger = logging.getLogger(__name__)
 
-# How long a second click waits for the first click's intent before being told to retry (503).
-CLAIM_WAIT_SECONDS = 10
-CLAIM_POLL_SECONDS = 0.1
 # A placeholder older than this belongs to a worker that died mid-call (a live one gives up sooner:
 # two tries of at most 25 seconds each); the next click takes it over with the same idempotency key.
 CLAIM_STALE_AFTER = timedelta(seconds=90)
@@ -35,34 +27,10 @@ CLAIM_STALE_AFTER = timedelta(seconds=90)
 REFUND_STALE_AFTER = timedelta(minutes=15)
 
 
-def payment_intent_for_order(*, order_id: int) -> tuple[Payment, bool]:
-    """The order's usable PaymentIntent, created at Stripe if it has none: `(payment, created)`.
-
-    Raises `OrderNotPayable` unless the order is pending and inside its payment window.
-    """
-    deadline = time.monotonic() + CLAIM_WAIT_SECONDS
-    while True:
-        payment, claimed = with_lock_retry(
-            lambda: _claim(order_id=order_id), label=f"payment claim of order {order_id}"
-        )
-        if claimed:
-            return _create_intent(payment), True
-        if payment.status == PaymentStatus.REQUIRES_PAYMENT:
-            return payment, False
-        if time.monotonic() >= deadline:
-            raise ServiceBusy("The payment is still being prepared; please try again in a moment.")
-        time.sleep(CLAIM_POLL_SECONDS)
-
-
-@transaction.atomic
-def _claim(*, order_id: int) -> tuple[Payment, bool]:
-    """Under the order lock: the usable payment (claimed=False), or a new placeholder to fill (True)."""
-    order = Order.objects.select_for_update().get(pk=order_id)
+def payment_claim(*, order) -> tuple[Payment, bool]:
+    """Inside the caller's transaction, with the payable order locked: its usable payment
+    (`claimed=False`), or a placeholder the caller must fill by `payment_intent_create` (`True`)."""
     now = timezone.now()
-    if order.status != OrderStatus.PENDING:
-        raise OrderNotPayable(f"Order {order.pk} is {order.status}; only a pending order can be paid.")
-    if order.pay_by <= now:
-        raise OrderNotPayable(f"The payment window of order {order.pk} has closed.")
     current = (
         order.payments.filter(status__in=USABLE_STATUSES, amount=order.total, currency=order.currency)
         .order_by("-attempt")
@@ -87,7 +55,8 @@ def _idempotency_key(payment: Payment) -> str:
     return f"order-{payment.order_id}-{created}-attempt-{payment.attempt}"
 
 
-def _create_intent(payment: Payment) -> Payment:
+def payment_intent_create(payment: Payment) -> Payment:
+    """Ask Stripe for the intent of a claimed placeholder (never inside a transaction) and record it."""
     try:
         intent = stripe_client.intent_create(
             amount=payment.amount,
@@ -112,10 +81,10 @@ def _create_intent(payment: Payment) -> Payment:
     return payment
 
 
-def payments_refund_order(*, order: Order) -> None:
+def payments_refund_for_order(*, order_id: int) -> None:
     """Inside the caller's transaction, with the order locked: refund every successful payment of it."""
-    for payment in order.payments.select_for_update().filter(
-        status=PaymentStatus.SUCCEEDED, refund_status=RefundStatus.NONE
+    for payment in Payment.objects.select_for_update().filter(
+        order_id=order_id, status=PaymentStatus.SUCCEEDED, refund_status=RefundStatus.NONE
     ):
         payment_refund_schedule(payment=payment)
 

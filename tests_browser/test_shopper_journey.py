@@ -9,9 +9,10 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from catalog.factories import BookFactory
-from catalog.models import Book, Review
+from catalog.models import Book
 from orders.models import OrderStatus
 from payments.models import PaymentStatus
+from reviews.models import Review
 
 from .shopper import open_book, review_book, shopper_journey
 

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "cart",
     "orders",
     "payments",
+    "reviews",
+    "checkout",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +49,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the refusals page views raise (and leaves /api/ to DRF).
+    "core.page_errors.ShopRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "bookstore.urls"

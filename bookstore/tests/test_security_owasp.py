@@ -20,11 +20,12 @@ from cart.models import CartItem
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book
+from checkout.services import order_place
+from checkout.tests.helpers import post_event
 from conftest import client_for
 from orders.models import Order
-from orders.services import order_place
 from payments.factories import PaymentFactory
-from payments.tests.helpers import event_body, intent_object, post_event, sign
+from payments.tests.helpers import event_body, intent_object, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -195,7 +195,7 @@ def test_cart_page_shows_the_account_cart(client, user):
     assert f'action="{reverse("cart:update", args=[emma_item.pk])}"' in html
     assert f'action="{reverse("cart:remove", args=[emma_item.pk])}"' in html
     assert 'name="quantity" type="number" min="1" value="3"' in html
-    assert f'href="{reverse("orders:checkout")}"' in html
+    assert f'href="{reverse("checkout:checkout")}"' in html
 
 
 def test_cart_page_shows_an_anonymous_session_cart_and_asks_to_log_in_for_checkout(client):
@@ -207,7 +207,7 @@ def test_cart_page_shows_an_anonymous_session_cart_and_asks_to_log_in_for_checko
     assert "Dune" in html
     assert "$19.98" in html
     assert f'action="{reverse("cart:update", args=[book.pk])}"' in html
-    assert f'href="{reverse("accounts:login")}?next={reverse("orders:checkout")}"' in html
+    assert f'href="{reverse("accounts:login")}?next={reverse("checkout:checkout")}"' in html
 
 
 def test_cart_page_warns_about_lines_the_shelf_cannot_fill(client, user):

@@ -188,7 +188,7 @@ def test_cancel_stops_the_wait_and_offers_notify_me_again(
 
 
 @pytest.mark.parametrize("which", ["someone_elses", "unknown", "huge"])
-def test_cancelling_someone_elses_or_a_missing_pre_booking_is_404(client, user, which):
+def test_cancelling_someone_elses_or_a_missing_pre_booking_says_no_such_one(client, user, which):
     book = BookFactory(stock=0)
     someone = UserFactory()
     theirs = services.prebooking_create(user=someone, book_id=book.pk)
@@ -197,7 +197,9 @@ def test_cancelling_someone_elses_or_a_missing_pre_booking_is_404(client, user, 
 
     response = client.post(cancel_url(prebooking_id))
 
-    assert response.status_code == 404
+    assert response.status_code == 302
+    assert response.url == reverse("catalog:home")
+    assert message_texts(response) == ["No such pre-booking."]
     assert statuses(someone) == [PreBooking.Status.WAITING]
 
 

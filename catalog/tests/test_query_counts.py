@@ -3,10 +3,9 @@
 import pytest
 from django.core.cache import caches
 
-from accounts.factories import UserFactory
 from catalog.factories import BookFactory, GenreFactory
 from catalog.isbn import isbn13_from_prefix
-from catalog.models import Book, PreBooking, Review, WishlistItem
+from catalog.models import Book, PreBooking, WishlistItem
 from catalog.selectors import book_queryset
 from core.pagination import CachedCountPaginator
 
@@ -59,17 +58,6 @@ def test_book_detail(api_client, catalog, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("page_size", PAGE_SIZES)
-def test_review_list(api_client, catalog, django_assert_num_queries, page_size):
-    book = catalog[0]
-    Review.objects.bulk_create(Review(user=UserFactory(), book=book, rating=4) for _ in range(30))
-
-    with django_assert_num_queries(3):  # the book, the count, the page (authors joined in)
-        response = api_client.get(f"/api/books/{book.pk}/reviews/", {"page_size": page_size})
-
-    assert len(response.json()["results"]) == page_size
-
-
-@pytest.mark.parametrize("page_size", PAGE_SIZES)
 def test_wishlist_and_prebooking_lists(user, user_client, catalog, django_assert_num_queries, page_size):
     WishlistItem.objects.bulk_create(WishlistItem(user=user, book=book) for book in catalog)
     PreBooking.objects.bulk_create(PreBooking(user=user, book=book) for book in catalog)
@@ -103,20 +91,6 @@ def test_large_counts_are_cached_and_small_ones_exact(django_assert_num_queries)
     with django_assert_num_queries(1):
         assert CachedCountPaginator(small, 20).count == 0
     assert CachedCountPaginator(book_queryset().none(), 20).count == 0
-
-
-@pytest.mark.parametrize("reviews", [1, 9, 30])
-def test_book_page(client, catalog, django_assert_num_queries, reviews):
-    book, customer = catalog[0], UserFactory()
-    Review.objects.bulk_create(Review(user=UserFactory(), book=book, rating=4) for _ in range(reviews))
-    client.force_login(customer)
-
-    # Session, user, cart count; the book (genre joined in), the reviews' count and page (authors joined
-    # in); the customer's own review, purchase, wishlist entry and waiting pre-booking.
-    with django_assert_num_queries(10):
-        response = client.get(f"/books/{book.pk}/")
-
-    assert len(response.context["reviews"]) == min(reviews, 10)
 
 
 @pytest.mark.parametrize("items", [1, 25])

@@ -1,5 +1,6 @@
 """A title going from 0 to more copies, by any path, notifies its waiting pre-bookings: each waiting
-customer gets exactly one email, after commit; cancelled and already-notified customers get nothing."""
+customer gets exactly one email, after commit; cancelled and already-notified customers get nothing.
+(A cancelled order bringing copies back: checkout/tests/test_order_cancel.py.)"""
 
 import pytest
 from django.core import mail
@@ -9,8 +10,6 @@ from accounts.factories import UserFactory
 from catalog.factories import BookFactory
 from catalog.models import PreBooking, StockMovement
 from catalog.services import book_set_stock, prebooking_cancel, prebooking_create, stock_adjust
-from orders.models import OrderStatus
-from orders.services import order_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -80,25 +79,6 @@ def test_admin_change_form(waiting_room, client, django_capture_on_commit_callba
     book.refresh_from_db()
     assert book.stock == 4
     _assert_notified_exactly(waiting, book)
-
-
-def test_order_cancellation_returning_stock(buy, django_capture_on_commit_callbacks):
-    book = BookFactory(stock=1, title="Dune")
-    order = buy(UserFactory(), book, status=OrderStatus.PAID)  # the last copy: sold out
-    waiting = UserFactory.create_batch(2)
-    for customer in waiting:
-        prebooking_create(user=customer, book_id=book.pk)
-    cancelled = UserFactory()
-    prebooking_cancel(user=cancelled, prebooking_id=prebooking_create(user=cancelled, book_id=book.pk).pk)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        order_transition(order_id=order.pk, to_status=OrderStatus.CANCELLED)
-
-    book.refresh_from_db()
-    assert book.stock == 1
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(c.email for c in waiting)
-    assert set(PreBooking.objects.filter(user__in=waiting).values_list("status", flat=True)) == {"notified"}
-    assert PreBooking.objects.get(user=cancelled).status == "cancelled"
 
 
 def test_bulk_import(waiting_room, tmp_path, django_capture_on_commit_callbacks):

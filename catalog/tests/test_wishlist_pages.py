@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.factories import UserFactory
-from cart.models import CartItem
 from catalog import services
 from catalog.factories import BookFactory
 from catalog.models import Book, WishlistItem
@@ -224,16 +223,3 @@ def test_wishlist_link_in_the_header_only_for_logged_in_shoppers(client, user):
 
     assert f'href="{WISHLIST}"' not in anonymous
     assert f'href="{WISHLIST}">Wishlist</a>' in logged_in
-
-
-def test_add_to_cart_and_remove_from_the_wishlist_page_come_back_to_it(client, user):
-    book = BookFactory(title="Dune", stock=3)
-    services.wishlist_add(user=user, book_id=book.pk)
-    client.force_login(user)
-
-    added = client.post(reverse("cart:add"), {"book_id": book.pk, "quantity": "1", "next": WISHLIST})
-    removed = client.post(remove_url(book), {"next": WISHLIST})
-
-    assert added.url == WISHLIST and removed.url == WISHLIST
-    assert list(CartItem.objects.filter(cart__user=user).values_list("book_id", "quantity")) == [(book.pk, 1)]
-    assert wished(user) == []

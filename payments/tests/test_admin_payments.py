@@ -1,17 +1,21 @@
 """Payment history for staff: GET /api/admin/payments/ and the read-only Django admin."""
 
+from decimal import Decimal
+
 import pytest
 
 from accounts.factories import StaffFactory
+from orders.factories import OrderFactory
 from payments.factories import PaymentFactory
 from payments.models import PaymentStatus
-
-from .helpers import place_order
 
 
 @pytest.fixture
 def payments(user):
-    first, second = place_order(user), place_order(user)
+    first, second = (
+        OrderFactory(user=user, subtotal=Decimal("12.50")),
+        OrderFactory(user=user, subtotal=Decimal("12.50")),
+    )
     return [
         PaymentFactory(order=first, attempt=1, status=PaymentStatus.FAILED, failure_reason="Declined."),
         PaymentFactory(order=first, attempt=2, status=PaymentStatus.SUCCEEDED),

@@ -1,0 +1,101 @@
+"""The staff's order pages: an order with its lines, payments and history; status changes go through
+`checkout.services`, as from the API."""
+
+from django.contrib import admin, messages
+
+from core.errors import BusinessError
+from orders.models import Order, OrderItem, OrderStatus, OrderStatusChange
+from payments.models import Payment
+
+from . import services
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderItemInline(ReadOnlyInline):
+    model = OrderItem
+    fields = readonly_fields = ["book", "title", "unit_price", "quantity", "line_total"]
+
+
+class OrderStatusChangeInline(ReadOnlyInline):
+    model = OrderStatusChange
+    fields = readonly_fields = ["created_at", "from_status", "to_status", "actor", "note"]
+
+
+class PaymentInline(ReadOnlyInline):
+    model = Payment
+    fields = readonly_fields = [
+        "created_at",
+        "payment_intent_id",
+        "amount",
+        "currency",
+        "status",
+        "failure_reason",
+        "refund_status",
+        "refund_id",
+    ]
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "status", "total", "currency", "created_at", "pay_by", "paid_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["=id", "user__email", "user__username"]
+    list_select_related = ["user"]
+    date_hierarchy = "created_at"
+    inlines = [OrderItemInline, PaymentInline, OrderStatusChangeInline]
+    actions = ["mark_shipped", "mark_delivered", "cancel_orders"]
+    readonly_fields = [
+        "user",
+        "status",
+        "currency",
+        "subtotal",
+        "discount",
+        "total",
+        "coupon",
+        "pay_by",
+        "paid_at",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [*readonly_fields, "shipping_address"]
+
+    def has_add_permission(self, request):
+        return False  # orders are placed by checkout only
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: it returns stock and keeps history
+
+    def _move(self, request, queryset, to_status):
+        moved = 0
+        for order in queryset:
+            try:
+                services.order_status_set(
+                    order_id=order.pk, to_status=to_status, actor=request.user, by_staff=True
+                )
+                moved += 1
+            except BusinessError as exc:
+                self.message_user(request, f"Order {order.pk}: {exc.detail}", messages.ERROR)
+        if moved:
+            self.message_user(request, f"{moved} order(s) now {to_status}.", messages.SUCCESS)
+
+    @admin.action(description="Mark selected orders as shipped")
+    def mark_shipped(self, request, queryset):
+        self._move(request, queryset, OrderStatus.SHIPPED)
+
+    @admin.action(description="Mark selected orders as delivered")
+    def mark_delivered(self, request, queryset):
+        self._move(request, queryset, OrderStatus.DELIVERED)
+
+    @admin.action(description="Cancel selected orders (returns stock, refunds paid ones)")
+    def cancel_orders(self, request, queryset):
+        self._move(request, queryset, OrderStatus.CANCELLED)

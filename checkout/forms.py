@@ -1,0 +1,21 @@
+"""Shape of the checkout page's input; coupon and stock rules are `checkout.services.order_place`'s."""
+
+from django import forms
+
+from core.forms import ShopForm
+
+
+class CheckoutForm(ShopForm):
+    # Required on the page (a bookshop ships parcels); the API leaves it optional for other clients.
+    shipping_address = forms.CharField(
+        label="Shipping address",
+        max_length=1000,
+        help_text="Name, street, town, postcode and country, as the parcel should show them.",
+        widget=forms.Textarea(attrs={"rows": 5, "autocomplete": "shipping street-address"}),
+    )
+    coupon_code = forms.CharField(
+        label="Coupon code (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
