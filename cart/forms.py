@@ -3,11 +3,9 @@
 from django import forms
 
 from core.forms import ShopForm
+from core.limits import MAX_ID
 
 from .services import MAX_LINE_QUANTITY
-
-# Ids beyond this are no row of ours; refusing them here keeps oversized numbers away from the database.
-MAX_ID = 2**53
 
 
 class CartQuantityForm(ShopForm):

@@ -1,6 +1,8 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from core.limits import MAX_ID
+
 from .services import MAX_LINE_QUANTITY
 
 
@@ -35,7 +37,7 @@ class CartSerializer(serializers.Serializer):
     examples=[OpenApiExample("Two copies of book 1", request_only=True, value={"book_id": 1, "quantity": 2})]
 )
 class CartItemCreateSerializer(serializers.Serializer):
-    book_id = serializers.IntegerField(min_value=1, max_value=2**53)
+    book_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY, default=1)
 
 

@@ -1,22 +1,56 @@
+"""The catalog's staff pages. Every write goes through `catalog.services`, as from the API, and every
+form judges its input with `catalog.validation`, so the admin refuses what the API refuses, in the
+same words."""
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from core.errors import PayloadTooLarge
+from core.forms import ServiceRulesModelForm
 
 from . import selectors, services
 from .covers import cover_validate
-from .isbn import isbn_validate
 from .models import Book, Genre, PreBooking, StockMovement
+from .validation import book_clean, genre_clean
+
+
+class GenreAdminForm(ServiceRulesModelForm):
+    name = forms.CharField(required=False)
+    slug = forms.CharField(required=False, help_text="Lower-case letters, digits and hyphens; unique.")
+
+    class Meta:
+        model = Genre
+        fields = ["name", "slug", "parent"]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            genre_clean(
+                name=cleaned.get("name"),
+                slug=cleaned.get("slug"),
+                parent=cleaned.get("parent"),
+                genre=self.instance,
+            )
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+        return cleaned
 
 
 @admin.register(Genre)
 class GenreAdmin(admin.ModelAdmin):
+    """Genres are written by `services.genre_save`, as from the API: a genre can never be nested in itself."""
+
+    form = GenreAdminForm
     list_display = ["name", "slug", "parent"]
     list_filter = ["parent"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        genre = services.genre_save(genre=obj if change else None, **form.cleaned_data)
+        obj.pk = genre.pk
 
 
 class StockMovementInline(admin.TabularInline):
@@ -49,12 +83,34 @@ class InStockFilter(admin.SimpleListFilter):
         return queryset
 
 
-class BookAdminForm(forms.ModelForm):
-    isbn = forms.CharField(max_length=17, help_text="ISBN-10 or ISBN-13; stored as ISBN-13.")
+STOCK_REASONS = [
+    (StockMovement.Reason.RESTOCK, "Restock (a delivery arrived)"),
+    (StockMovement.Reason.CORRECTION, "Correction (a stock-take)"),
+    (StockMovement.Reason.DAMAGED, "Damaged or lost"),
+    (StockMovement.Reason.RETURN, "Returned by a customer"),
+    (StockMovement.Reason.OTHER, "Other (say why in the note)"),
+]
+
+
+class BookAdminForm(ServiceRulesModelForm):
+    """The book's fields as `catalog.validation.book_clean` judges them for every door; a stock change
+    carries a reason and a note into the ledger."""
+
+    title = forms.CharField(required=False)
+    author = forms.CharField(required=False)
+    isbn = forms.CharField(required=False, label="ISBN", help_text="ISBN-10 or ISBN-13; stored as ISBN-13.")
+    price = forms.DecimalField(required=False)
+    stock = forms.IntegerField(
+        required=False, help_text="Copies on the shelf; a change is written to the stock ledger."
+    )
+    stock_reason = forms.ChoiceField(
+        choices=STOCK_REASONS, initial=StockMovement.Reason.CORRECTION, label="Reason for a stock change"
+    )
+    stock_note = forms.CharField(required=False, max_length=255, label="Note for the stock ledger")
 
     class Meta:
         model = Book
-        fields = ["title", "author", "isbn", "description", "price", "stock", "genre", "cover", "is_active"]
+        fields = ["title", "author", "isbn", "description", "price", "stock", "genre", "cover"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,8 +118,25 @@ class BookAdminForm(forms.ModelForm):
         # one that merely shows a number a checkout has decremented since.
         self.fields["stock"].show_hidden_initial = True
 
-    def clean_isbn(self):
-        return isbn_validate(self.cleaned_data["isbn"])
+    def clean(self):
+        cleaned = super().clean()
+        fields = [
+            name for name in ("title", "author", "isbn", "description", "price") if name not in self.errors
+        ]
+        if "stock" not in self.errors and (not self.instance.pk or "stock" in self.changed_data):
+            fields.append("stock")
+        try:
+            cleaned.update(book_clean({name: cleaned.get(name) for name in fields}, book=self.instance))
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+        if (
+            "stock" in self.changed_data
+            and self.instance.pk
+            and cleaned.get("stock_reason") == StockMovement.Reason.OTHER
+            and not cleaned.get("stock_note")
+        ):
+            self.add_error("stock_note", "Say why the stock changed.")
+        return cleaned
 
     def clean_cover(self):
         """A new upload gets the same checks as the API's cover endpoint (type, decoding, size)."""
@@ -85,14 +158,18 @@ class BookAdminForm(forms.ModelForm):
 
 @admin.register(Book)
 class BookAdmin(admin.ModelAdmin):
+    """Books are written by the catalog services, as from the API: a stock change goes through the ledger
+    with its reason, and a book is removed from the catalog (never deleted: orders point at it)."""
+
     form = BookAdminForm
     list_display = ["title", "author", "isbn", "genre", "price", "stock", "avg_rating", "is_active"]
     list_filter = ["is_active", InStockFilter, "genre"]
     list_select_related = ["genre"]
     search_fields = ["title", "author", "=isbn"]
-    readonly_fields = ["avg_rating", "review_count", "created_at", "updated_at"]
+    readonly_fields = ["is_active", "avg_rating", "review_count", "created_at", "updated_at"]
     inlines = [StockMovementInline]
     list_per_page = 50
+    actions = ["remove_from_catalog", "return_to_catalog"]
 
     def get_search_results(self, request, queryset, search_term):
         """The catalog's own search (FULLTEXT on MariaDB, exact ISBN), not a LIKE scan per field."""
@@ -100,27 +177,45 @@ class BookAdmin(admin.ModelAdmin):
             return queryset, False
         return selectors.book_search(queryset, search_term), False
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # "Remove from catalog" instead: orders and the ledger keep pointing at the book
+
     def save_model(self, request, obj, form, change):
-        """Stock changes made here go through the ledger like any other, and never overwrite a
-        concurrent checkout's decrement: the stock column is only written, by the service, when the
-        operator changed the field (a stock-take), and the other counters are not written at all."""
-        new_stock = form.cleaned_data.get("stock", 0)
-        new_cover = form.new_cover
-        if new_cover:
-            obj.cover = Book.objects.get(pk=obj.pk).cover if change else ""
+        """Through `book_create` / `book_update`, like the API. The stock column is only written, by the
+        service and through the ledger, when the operator changed the field (a stock-take): a count a
+        checkout has decremented since the page was shown is never put back."""
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ("title", "author", "isbn", "description", "price", "genre")}
         if change:
-            obj.save(update_fields=[*(name for name in form.Meta.fields if name != "stock"), "updated_at"])
-        else:
-            obj.stock = 0
-            obj.save()
-        if new_cover:
-            services.book_set_cover(book=obj, upload=new_cover)
-        if not change or "stock" in form.changed_data:
-            reason = StockMovement.Reason.ADJUSTMENT if change else StockMovement.Reason.INITIAL
-            services.book_set_stock(
-                book_id=obj.pk, stock=new_stock, actor=request.user, reason=reason, note="admin"
+            stock = {"stock": data["stock"]} if "stock" in form.changed_data else {}
+            book = services.book_update(
+                book=Book.objects.get(pk=obj.pk),
+                actor=request.user,
+                stock_reason=data["stock_reason"],
+                stock_note=data["stock_note"] or "admin",
+                **fields,
+                **stock,
             )
+        else:
+            book = services.book_create(actor=request.user, stock=data.get("stock") or 0, **fields)
+        if form.new_cover:
+            services.book_set_cover(book=book, upload=form.new_cover)
+        obj.pk = book.pk
         obj.refresh_from_db()
+
+    @admin.action(description="Remove selected books from the catalog (waiting pre-bookings are cancelled)")
+    def remove_from_catalog(self, request, queryset):
+        books = list(queryset.filter(is_active=True))
+        for book in books:
+            services.book_deactivate(book=book)
+        self.message_user(request, f"{len(books)} book(s) removed from the catalog.", messages.SUCCESS)
+
+    @admin.action(description="Put selected books back in the catalog")
+    def return_to_catalog(self, request, queryset):
+        books = list(queryset.filter(is_active=False))
+        for book in books:
+            services.book_reactivate(book=book)
+        self.message_user(request, f"{len(books)} book(s) back in the catalog.", messages.SUCCESS)
 
 
 @admin.register(PreBooking)

@@ -5,6 +5,7 @@ The file starts with this header (any column order): isbn,title,author,descripti
 - isbn: ISBN-10 or ISBN-13 (hyphens allowed); a book with that ISBN is updated, otherwise created.
 - title, author: required. description: may be empty. price: a decimal > 0 with at most two places.
 - stock: a whole number >= 0; empty keeps an existing book's stock (a new book starts at 0).
+(The same rules, and words, as the API and the admin: `catalog.validation.book_clean`.)
 - genre: the slug of an existing genre; empty means no genre.
 
 Every row is checked before anything is written; a bad row is reported by its line number and skipped,
@@ -18,22 +19,19 @@ import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TextIO
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .isbn import isbn_validate
 from .models import Book, Genre, StockMovement
 from .services import stock_set_locked_bulk
+from .validation import book_clean
 
 HEADER = ("isbn", "title", "author", "description", "price", "stock", "genre")
 UPDATED_FIELDS = ("title", "author", "description", "price", "genre_id")
-MAX_PRICE = Decimal("99999999.99")
-MAX_STOCK = 2_000_000_000
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
 _UNDECODABLE = re.compile(
     "[\udc80-\udcff]"
 )  # what errors="surrogateescape" leaves for bytes that are not UTF-8
@@ -132,27 +130,22 @@ def _records(file: TextIO, report: ImportReport) -> Iterator[tuple[int, dict[str
 
 
 def _parse(line: int, values: dict[str, str], genres: dict[str, int]) -> ImportRow:
-    problems = []
+    """A row checked by the same rules as the API and the admin (`catalog.validation.book_clean`)."""
     if any(_UNDECODABLE.search(value) for value in values.values()):
         raise ValidationError("the line is not valid UTF-8.")
     values = {name: value.strip() for name, value in values.items()}
-    isbn = values["isbn"]
-    try:
-        isbn = isbn_validate(isbn)
-    except ValidationError as exc:
-        problems.append(f"isbn: {exc.messages[0]}")
-    for name in ("title", "author"):
-        if not values[name]:
-            problems.append(f"{name}: required.")
-        elif len(values[name]) > 255:
-            problems.append(f"{name}: at most 255 characters.")
-    price = _parse_price(values["price"], problems)
-    stock = None
+    fields = {name: values[name] for name in ("isbn", "title", "author", "description", "price")}
     if values["stock"]:
-        if _WHOLE_NUMBER.fullmatch(values["stock"]) and int(values["stock"]) <= MAX_STOCK:
-            stock = int(values["stock"])
-        else:
-            problems.append("stock: a whole number from 0 to 2000000000.")
+        fields["stock"] = values["stock"]
+    problems = []
+    try:
+        # An ISBN already in the catalog is the book this row updates, not a clash.
+        cleaned = book_clean(fields, isbn_unique=False)
+    except ValidationError as exc:
+        cleaned = {}
+        problems = [
+            f"{name}: {message}" for name, messages in exc.message_dict.items() for message in messages
+        ]
     genre_id = None
     if values["genre"]:
         genre_id = genres.get(values["genre"])
@@ -161,21 +154,15 @@ def _parse(line: int, values: dict[str, str], genres: dict[str, int]) -> ImportR
     if problems:
         raise ValidationError(problems)
     return ImportRow(
-        line, isbn, values["title"], values["author"], values["description"], price, stock, genre_id
+        line,
+        cleaned["isbn"],
+        cleaned["title"],
+        cleaned["author"],
+        cleaned["description"],
+        cleaned["price"],
+        cleaned.get("stock"),
+        genre_id,
     )
-
-
-def _parse_price(raw: str, problems: list[str]) -> Decimal | None:
-    try:
-        price = Decimal(raw)
-    except InvalidOperation:
-        problems.append("price: a number such as 12.50.")
-        return None
-    if not price.is_finite() or price <= 0 or price > MAX_PRICE:
-        problems.append("price: more than 0 and at most 99999999.99.")
-    elif price.as_tuple().exponent < -2:
-        problems.append("price: at most two decimal places.")
-    return price
 
 
 def _write_batch(rows: list[ImportRow], report: ImportReport, *, actor, note: str) -> None:

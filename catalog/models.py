@@ -1,10 +1,7 @@
 """Catalog: nested genres, books, the stock ledger every stock change is written to, and what customers
 attach to books: wishlist entries and pre-bookings of sold-out titles (reviews are the reviews app's)."""
 
-from decimal import Decimal
-
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -12,6 +9,7 @@ from .isbn import isbn_validate
 
 
 def _validate_isbn_field(value):
+    """Kept for migrations/0001_initial.py, which names it; books are validated by catalog.validation."""
     isbn_validate(value)
 
 
@@ -32,14 +30,14 @@ class Genre(models.Model):
 class Book(models.Model):
     title = models.CharField(max_length=255, db_index=True)
     author = models.CharField(max_length=255, db_index=True)
-    isbn = models.CharField("ISBN-13", max_length=13, unique=True, validators=[_validate_isbn_field])
+    isbn = models.CharField("ISBN-13", max_length=13, unique=True)
     description = models.TextField(blank=True)
-    price = models.DecimalField(
-        max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
-    )
+    # What a valid book is (price range, ISBN checksum...) is catalog.validation's; the constraints
+    # below are the database's last word.
+    price = models.DecimalField(max_digits=10, decimal_places=2)
     # Signed on purpose: on MySQL/MariaDB an UNSIGNED column answers a negative value with a range
     # error (DataError) before the CHECK below can answer it with the IntegrityError callers expect.
-    stock = models.IntegerField(default=0, validators=[MinValueValidator(0)])
+    stock = models.IntegerField(default=0)
     genre = models.ForeignKey(Genre, null=True, blank=True, related_name="books", on_delete=models.SET_NULL)
     cover = models.ImageField(upload_to="covers/", blank=True)
     # Kept in step by the review services (same transaction), so lists can sort by rating cheaply.
@@ -71,6 +69,11 @@ class StockMovement(models.Model):
     class Reason(models.TextChoices):
         INITIAL = "initial", "Initial stock"
         ADJUSTMENT = "adjustment", "Manual adjustment"
+        RESTOCK = "restock", "Restock"
+        CORRECTION = "correction", "Correction (stock-take)"
+        DAMAGED = "damaged", "Damaged or lost"
+        RETURN = "return", "Customer return"
+        OTHER = "other", "Other"
         ORDER = "order", "Order placed"
         CANCELLATION = "cancellation", "Order cancelled"
         IMPORT = "import", "Bulk import"

@@ -1,16 +1,21 @@
-from decimal import Decimal
+"""Catalog representations. Input fields check shape only (a number, a text); whether a book or a genre
+is valid is `catalog.validation`'s, which the services apply for the API, the admin and the import alike."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from .isbn import isbn_validate
-from .models import Book, Genre, PreBooking, WishlistItem
+from core.fields import AnyDecimalField
+from core.limits import MAX_ID
 
-MAX_PRICE = Decimal("99999999.99")
+from .models import Book, Genre, PreBooking, StockMovement, WishlistItem
+from .validation import BOOK_MAX_PRICE, BOOK_MAX_STOCK
 
 
 class GenreSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(allow_blank=True, help_text="At most 100 characters.")
+    slug = serializers.CharField(
+        allow_blank=True, help_text="Lower-case letters, digits and hyphens; unique."
+    )
     parent = serializers.PrimaryKeyRelatedField(queryset=Genre.objects.all(), allow_null=True, required=False)
 
     class Meta:
@@ -36,11 +41,16 @@ class GenreSerializer(serializers.ModelSerializer):
     ]
 )
 class BookSerializer(serializers.ModelSerializer):
-    price = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), max_value=MAX_PRICE
+    title = serializers.CharField(
+        allow_blank=True, required=False, help_text="Required; at most 255 characters."
     )
-    stock = serializers.IntegerField(min_value=0, max_value=2_000_000_000, required=False)
-    isbn = serializers.CharField(max_length=17)
+    author = serializers.CharField(
+        allow_blank=True, required=False, help_text="Required; at most 255 characters."
+    )
+    description = serializers.CharField(allow_blank=True, required=False)
+    price = AnyDecimalField(help_text=f"Above 0, at most {BOOK_MAX_PRICE}, two decimal places at most.")
+    stock = serializers.IntegerField(required=False, help_text=f"0 to {BOOK_MAX_STOCK} copies.")
+    isbn = serializers.CharField(allow_blank=True, help_text="ISBN-10 or ISBN-13; stored as ISBN-13.")
     genre = serializers.SlugRelatedField(
         slug_field="slug", queryset=Genre.objects.all(), allow_null=True, required=False
     )
@@ -64,12 +74,6 @@ class BookSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "cover_url", "avg_rating", "review_count", "created_at"]
 
-    def validate_isbn(self, value):
-        try:
-            return isbn_validate(value)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.messages) from exc
-
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_cover_url(self, book) -> str | None:
         if not book.cover:
@@ -78,8 +82,23 @@ class BookSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(book.cover.url) if request else book.cover.url
 
 
+STOCK_CHANGE_REASONS = [
+    StockMovement.Reason.CORRECTION,
+    StockMovement.Reason.RESTOCK,
+    StockMovement.Reason.DAMAGED,
+    StockMovement.Reason.RETURN,
+    StockMovement.Reason.OTHER,
+    StockMovement.Reason.ADJUSTMENT,
+]
+
+
 class StockUpdateSerializer(serializers.Serializer):
-    stock = serializers.IntegerField(min_value=0, max_value=2_000_000_000)
+    stock = serializers.IntegerField(help_text=f"The count a stock-take found: 0 to {BOOK_MAX_STOCK}.")
+    reason = serializers.ChoiceField(
+        choices=[(reason.value, reason.label) for reason in STOCK_CHANGE_REASONS],
+        default=StockMovement.Reason.ADJUSTMENT,
+        help_text="Why the stock changed (the stock ledger's reason).",
+    )
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
@@ -92,7 +111,7 @@ class CoverSerializer(serializers.Serializer):
 
 
 class BookIdSerializer(serializers.Serializer):
-    book_id = serializers.IntegerField(min_value=1, max_value=2**53)
+    book_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class WishlistItemSerializer(serializers.ModelSerializer):

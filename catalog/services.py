@@ -19,8 +19,8 @@ from core.mail import mail_send_on_commit
 
 from .covers import cover_filename, cover_validate
 from .exceptions import InStock, InsufficientStock
-from .isbn import isbn_validate
 from .models import Book, Genre, PreBooking, StockMovement, WishlistItem
+from .validation import MESSAGES, book_clean, genre_clean, stock_clean
 
 logger = logging.getLogger(__name__)
 
@@ -28,18 +28,15 @@ BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre")
 
 
 def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genre | None = None) -> Genre:
+    """Create a genre, or change one (`genre`): the API, the admin and the demo seed all come here."""
     genre = genre or Genre()
-    ancestor = parent
-    while ancestor is not None:
-        if genre.pk and ancestor.pk == genre.pk:
-            raise ValidationError({"parent": ["A genre cannot be nested inside itself."]})
-        ancestor = ancestor.parent
-    genre.name, genre.slug, genre.parent = name, slug, parent
+    values = genre_clean(name=name, slug=slug, parent=parent, genre=genre)
+    genre.name, genre.slug, genre.parent = values["name"], values["slug"], values["parent"]
     try:
         with transaction.atomic():
             genre.save()
-    except IntegrityError as exc:
-        raise ValidationError({"slug": ["A genre with this slug already exists."]}) from exc
+    except IntegrityError as exc:  # a concurrent save took the slug
+        raise ValidationError({"slug": [MESSAGES["genre_slug_taken"]]}) from exc
     return genre
 
 
@@ -48,40 +45,60 @@ def _save_book(book: Book, *, update_fields: list[str] | None = None) -> None:
         with transaction.atomic():
             book.save(update_fields=update_fields)
     except IntegrityError as exc:
-        if Book.objects.exclude(pk=book.pk).filter(isbn=book.isbn).exists():
-            raise ValidationError({"isbn": ["A book with this ISBN already exists."]}) from exc
+        if Book.objects.exclude(pk=book.pk).filter(isbn=book.isbn).exists():  # a concurrent save won
+            raise ValidationError({"isbn": [MESSAGES["isbn_taken"]]}) from exc
         raise
 
 
 @transaction.atomic
 def book_create(*, actor=None, stock: int = 0, **fields) -> Book:
-    book = Book(**{name: fields[name] for name in BOOK_FIELDS if name in fields})
-    book.isbn = isbn_validate(book.isbn)
+    """Add a book to the catalog; its opening stock is the ledger's first row."""
+    given = {"title": "", "author": "", "isbn": "", "description": "", "price": "", "genre": None, **fields}
+    values = book_clean({**{name: given[name] for name in BOOK_FIELDS}, "stock": stock})
+    book = Book(**{name: values[name] for name in BOOK_FIELDS})
     _save_book(book)
-    if stock:
-        stock_adjust(book_id=book.pk, delta=stock, reason=StockMovement.Reason.INITIAL, actor=actor)
+    if values["stock"]:
+        stock_adjust(book_id=book.pk, delta=values["stock"], reason=StockMovement.Reason.INITIAL, actor=actor)
         book.refresh_from_db(fields=["stock"])
     return book
 
 
 @transaction.atomic
-def book_update(*, book: Book, actor=None, **fields) -> Book:
+def book_update(*, book: Book, actor=None, stock_reason: str = "", stock_note: str = "", **fields) -> Book:
     """Only the catalog fields are written: stock, ratings and `is_active` may have changed since
     `book` was read (a checkout, a review, a removal) and must not be put back. A new stock count
     goes through the ledger, compared with the locked row rather than with `book`."""
+    given = {name: value for name, value in fields.items() if name in (*BOOK_FIELDS, "stock")}
+    values = book_clean(given, book=book)
     for name in BOOK_FIELDS:
-        if name in fields:
-            setattr(book, name, fields[name])
-    book.isbn = isbn_validate(book.isbn)
+        if name in values:
+            setattr(book, name, values[name])
     _save_book(book, update_fields=[*BOOK_FIELDS, "updated_at"])
-    if "stock" in fields:
-        book = book_set_stock(book_id=book.pk, stock=fields["stock"], actor=actor)
+    if "stock" in values:
+        book = book_set_stock(
+            book_id=book.pk,
+            stock=values["stock"],
+            actor=actor,
+            reason=stock_reason or StockMovement.Reason.ADJUSTMENT,
+            note=stock_note,
+        )
     return book
 
 
+@transaction.atomic
 def book_deactivate(*, book: Book) -> None:
-    """Takes the book out of the catalog; orders and ledger rows keep pointing at it."""
+    """Takes the book out of the catalog (the API's DELETE, the admin's "Remove from catalog"): orders
+    and ledger rows keep pointing at it, and nobody is left waiting for a title that will not return."""
     Book.objects.filter(pk=book.pk).update(is_active=False)
+    cancelled = PreBooking.objects.filter(book_id=book.pk, status=PreBooking.Status.WAITING).update(
+        status=PreBooking.Status.CANCELLED, waiting=None, cancelled_at=timezone.now()
+    )
+    logger.info("book %s removed from the catalog; %s waiting pre-booking(s) cancelled", book.pk, cancelled)
+
+
+def book_reactivate(*, book: Book) -> None:
+    """Puts a removed book back in the catalog (the admin's "Put back in the catalog")."""
+    Book.objects.filter(pk=book.pk).update(is_active=True)
 
 
 @transaction.atomic
@@ -140,8 +157,9 @@ def stock_set_locked_bulk(*, targets: list[tuple[Book, int]], reason: str, actor
 
 
 def _stock_changed(*, book_id: int, stock_before: int, stock_after: int) -> None:
-    """What follows a stock change, called explicitly by both stock primitives (no signals)."""
-    if stock_before == 0 and stock_after > 0:
+    """What follows a stock change, called explicitly by both stock primitives (no signals). A title
+    that left the catalog is not back on sale however many copies it has: nobody is told it is."""
+    if stock_before == 0 and stock_after > 0 and Book.objects.filter(pk=book_id, is_active=True).exists():
         prebookings_notify_restock(book_id=book_id)
 
 
@@ -150,8 +168,10 @@ def book_set_stock(
     *, book_id: int, stock: int, actor=None, note: str = "", reason: str = StockMovement.Reason.ADJUSTMENT
 ) -> Book:
     """Set the count a stock-take found; the ledger records the difference."""
-    if stock < 0:
-        raise ValidationError({"stock": ["Stock cannot be negative."]})
+    try:
+        stock = stock_clean(stock)
+    except ValidationError as exc:
+        raise ValidationError({"stock": exc.messages}) from exc
     book = Book.objects.select_for_update().get(pk=book_id)
     delta = stock - book.stock
     if delta:

@@ -3,6 +3,7 @@
 from django import forms
 
 from core.forms import ShopForm
+from orders.models import COUPON_CODE_MAX_LENGTH
 
 
 class CheckoutForm(ShopForm):
@@ -15,7 +16,7 @@ class CheckoutForm(ShopForm):
     )
     coupon_code = forms.CharField(
         label="Coupon code (optional)",
-        max_length=40,
+        max_length=COUPON_CODE_MAX_LENGTH,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )

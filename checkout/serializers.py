@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from orders.models import Order, OrderStatus
+from orders.models import COUPON_CODE_MAX_LENGTH, Order, OrderStatus
 from orders.serializers import OrderItemSerializer, StatusChangeSerializer
 from payments.serializers import OrderPaymentSerializer
 
@@ -31,7 +31,9 @@ class OrderSerializer(serializers.ModelSerializer):
 
 class CheckoutSerializer(serializers.Serializer):
     shipping_address = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
-    coupon_code = serializers.CharField(max_length=40, required=False, allow_blank=True, allow_null=True)
+    coupon_code = serializers.CharField(
+        max_length=COUPON_CODE_MAX_LENGTH, required=False, allow_blank=True, allow_null=True
+    )
 
 
 class AdminOrderSerializer(OrderSerializer):

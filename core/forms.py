@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import construct_instance
 
 from .errors import BusinessError
 
@@ -41,3 +42,23 @@ def form_cleaned_or_refuse(form: forms.Form) -> dict:
             for name, errors in form.errors.items()
         ]
     )
+
+
+class ServiceRulesModelForm(forms.ModelForm):
+    """An admin ModelForm whose rules are a service's: its `clean()` calls the service's validation (so
+    the admin refuses with the API's words, beside the right field) and `save_model` calls the service.
+
+    Django's ModelForm would also run the model's own field checks (lengths, validators, uniqueness),
+    which only repeat those rules in other words; this form copies the cleaned values onto the instance
+    without them.
+    """
+
+    def _post_clean(self):
+        opts = self._meta
+        try:
+            self.instance = construct_instance(self, self.instance, opts.fields, opts.exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        form_add_service_errors(self, exc)

@@ -1,36 +1,39 @@
-from django import forms
-from django.contrib import admin
+"""Coupons for staff, written by the coupon services (`orders.coupons`), as from the staff API."""
 
-from .coupons import coupon_code_validate, coupon_terms_validate
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from core.forms import ServiceRulesModelForm
+
+from . import coupons
 from .models import Coupon
 
 
-class CouponAdminForm(forms.ModelForm):
-    """Applies the same coupon rules as the staff API (orders.coupons)."""
+class CouponAdminForm(ServiceRulesModelForm):
+    """The coupon's terms as `coupon_clean` judges them for every door, shown beside their fields."""
 
     class Meta:
         model = Coupon
-        fields = [
-            "code",
-            "percent_off",
-            "amount_off",
-            "valid_from",
-            "valid_until",
-            "max_uses",
-            "min_subtotal",
-            "is_active",
-        ]
+        fields = list(coupons.TERMS)
 
-    def clean_code(self):
-        return coupon_code_validate(code=self.cleaned_data["code"], coupon_id=self.instance.pk)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("code", "percent_off", "amount_off", "min_subtotal", "max_uses"):
+            field = self.fields[name]
+            field.required, field.validators = False, []
+            for attribute in ("max_length", "max_digits", "decimal_places", "min_value", "max_value"):
+                if hasattr(field, attribute):
+                    setattr(field, attribute, None)
 
     def clean(self):
         cleaned = super().clean()
-        terms = ["percent_off", "amount_off", "valid_from", "valid_until", "max_uses"]
-        if not any(name in self.errors for name in terms):
-            coupon_terms_validate(
-                **{name: cleaned.get(name) for name in terms}, used_count=self.instance.used_count
-            )
+        terms = {name: cleaned.get(name) for name in coupons.TERMS if name not in self.errors}
+        if terms.get("min_subtotal") is None:
+            terms["min_subtotal"] = 0
+        try:
+            cleaned.update(coupons.coupon_clean(terms, coupon=self.instance if self.instance.pk else None))
+        except ValidationError as exc:
+            self.add_service_errors(exc)
         return cleaned
 
 
@@ -50,3 +53,11 @@ class CouponAdmin(admin.ModelAdmin):
     list_filter = ["is_active"]
     search_fields = ["code"]
     readonly_fields = ["used_count", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        terms = {name: form.cleaned_data[name] for name in coupons.TERMS}
+        coupon = coupons.coupon_update(coupon=obj, **terms) if change else coupons.coupon_create(**terms)
+        obj.pk = coupon.pk
+
+    def delete_model(self, request, obj):
+        coupons.coupon_delete(coupon=obj)

@@ -11,8 +11,7 @@ from catalog.serializers import BookSerializer
 from core.pagination import StandardPagination
 from core.schema import refusal
 
-from . import selectors
-from .coupons import coupon_delete
+from . import coupons, selectors
 from .models import Coupon
 from .serializers import (
     CouponSerializer,
@@ -33,8 +32,14 @@ class AdminCouponViewSet(viewsets.ModelViewSet):
     def destroy(self, request, *args, **kwargs):
         return super().destroy(request, *args, **kwargs)
 
+    def perform_create(self, serializer):
+        serializer.instance = coupons.coupon_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = coupons.coupon_update(coupon=serializer.instance, **serializer.validated_data)
+
     def perform_destroy(self, instance):
-        coupon_delete(coupon=instance)
+        coupons.coupon_delete(coupon=instance)
 
 
 class AdminReportViewSet(viewsets.ViewSet):

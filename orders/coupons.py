@@ -1,54 +1,163 @@
-"""Coupon checks and discount arithmetic (exact Decimal, never more than the subtotal).
+"""Coupons: what makes one valid, writing them, and what one is worth at checkout.
 
-The rules for a coupon's own terms live here too, so the staff API and the Django admin refuse the same
-coupons.
+`coupon_clean` is the one set of rules and messages for a coupon's terms: the staff API's serializer,
+the admin's form and the services below all use it, so each door refuses the same coupon in the same
+words. The limits are defined here once.
 """
 
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.limits import MONEY_MAX
+
 from .exceptions import CouponInUse, InvalidCoupon
-from .models import Coupon
+from .models import COUPON_CODE_MAX_LENGTH, Coupon
 
 CENT = Decimal("0.01")
+COUPON_MAX_AMOUNT = MONEY_MAX
+COUPON_MAX_USES = 2_000_000_000  # a PositiveIntegerField holds at least this on every database
+TERMS = (
+    "code",
+    "percent_off",
+    "amount_off",
+    "valid_from",
+    "valid_until",
+    "max_uses",
+    "min_subtotal",
+    "is_active",
+)
+
+MESSAGES = {
+    "code": "Enter a code.",
+    "code_too_long": f"At most {COUPON_CODE_MAX_LENGTH} characters (in upper case).",
+    "code_taken": "A coupon with this code already exists.",
+    "one_kind": "Give exactly one of percent_off and amount_off.",
+    "percent": "Enter a percentage above 0 and at most 100, with at most two decimal places.",
+    "amount": f"Enter an amount above 0 and at most {COUPON_MAX_AMOUNT}, with at most two decimal places.",
+    "min_subtotal": f"Enter an amount from 0 to {COUPON_MAX_AMOUNT}, with at most two decimal places.",
+    "window": "Must be after valid_from.",
+    "max_uses": f"Enter a whole number of uses from 1 to {COUPON_MAX_USES}, or nothing for unlimited.",
+}
 
 
 def coupon_normalize_code(code: str) -> str:
     return (code or "").strip().upper()
 
 
-def coupon_code_validate(*, code: str, coupon_id: int | None = None) -> str:
-    """The normalised code, if no other coupon has it (in any letter case)."""
-    code = coupon_normalize_code(code)
-    if not code:
-        raise ValidationError("Enter a code.")
-    max_length = Coupon._meta.get_field("code").max_length
-    if len(code) > max_length:  # upper-casing can lengthen it: "ß" becomes "SS"
-        raise ValidationError(f"At most {max_length} characters (in upper case).")
-    if Coupon.objects.exclude(pk=coupon_id).filter(code=code).exists():
-        raise ValidationError("A coupon with this code already exists.")
-    return code
+def _money(value, *, low: Decimal, high: Decimal, message: str, low_included: bool = False) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError(message) from None
+    too_low = amount < low if low_included else amount <= low
+    if not amount.is_finite() or too_low or amount > high or amount != amount.quantize(CENT):
+        raise ValidationError(message)
+    return amount.quantize(CENT)
 
 
-def coupon_terms_validate(
-    *,
-    percent_off: Decimal | None,
-    amount_off: Decimal | None,
-    valid_from: datetime | None,
-    valid_until: datetime | None,
-    max_uses: int | None,
-    used_count: int = 0,
-) -> None:
-    """Exactly one kind of discount, a validity window that is not empty, no fewer uses than made."""
-    if (percent_off is None) == (amount_off is None):
-        raise ValidationError({"percent_off": ["Give exactly one of percent_off and amount_off."]})
+def coupon_clean(values: dict, *, coupon: Coupon | None = None) -> dict:
+    """A coupon's terms, checked together and in their stored form (an upper-case code, cents).
+
+    `values` may hold only some terms (a partial update): the others are taken from `coupon` for the
+    rules that span several (exactly one kind of discount, a window that is not empty, no fewer uses
+    than already made)."""
+    current = {name: getattr(coupon, name) for name in TERMS} if coupon else {}
+    merged = {**current, **values}
+    cleaned, errors = {}, {}
+
+    def fail(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if "code" in values:
+        code = coupon_normalize_code(values["code"])
+        if not code:
+            fail("code", MESSAGES["code"])
+        elif len(code) > COUPON_CODE_MAX_LENGTH:  # upper-casing can lengthen it: "ß" becomes "SS"
+            fail("code", MESSAGES["code_too_long"])
+        elif Coupon.objects.exclude(pk=getattr(coupon, "pk", None)).filter(code=code).exists():
+            fail("code", MESSAGES["code_taken"])
+        cleaned["code"] = code
+    percent, amount = merged.get("percent_off"), merged.get("amount_off")
+    if (percent is None) == (amount is None):
+        fail("percent_off", MESSAGES["one_kind"])
+    if "percent_off" in values and percent is not None:
+        try:
+            cleaned["percent_off"] = _money(
+                percent, low=Decimal(0), high=Decimal(100), message=MESSAGES["percent"]
+            )
+        except ValidationError as exc:
+            fail("percent_off", exc.messages[0])
+    if "amount_off" in values and amount is not None:
+        try:
+            cleaned["amount_off"] = _money(
+                amount, low=Decimal(0), high=COUPON_MAX_AMOUNT, message=MESSAGES["amount"]
+            )
+        except ValidationError as exc:
+            fail("amount_off", exc.messages[0])
+    for name in ("percent_off", "amount_off"):
+        if name in values and values[name] is None:
+            cleaned[name] = None
+    if "min_subtotal" in values:
+        try:
+            cleaned["min_subtotal"] = _money(
+                values["min_subtotal"],
+                low=Decimal(0),
+                high=COUPON_MAX_AMOUNT,
+                message=MESSAGES["min_subtotal"],
+                low_included=True,
+            )
+        except ValidationError as exc:
+            fail("min_subtotal", exc.messages[0])
+    valid_from, valid_until = merged.get("valid_from"), merged.get("valid_until")
     if valid_from and valid_until and valid_from >= valid_until:
-        raise ValidationError({"valid_until": ["Must be after valid_from."]})
-    if max_uses is not None and max_uses < used_count:
-        raise ValidationError({"max_uses": [f"Already used {used_count} times."]})
+        fail("valid_until", MESSAGES["window"])
+    if "max_uses" in values and values["max_uses"] is not None:
+        max_uses = values["max_uses"]
+        if (
+            isinstance(max_uses, bool)
+            or not isinstance(max_uses, int)
+            or not 1 <= max_uses <= COUPON_MAX_USES
+        ):
+            fail("max_uses", MESSAGES["max_uses"])
+    used_count = getattr(coupon, "used_count", 0)
+    max_uses = merged.get("max_uses")
+    if "max_uses" not in errors and isinstance(max_uses, int) and max_uses < used_count:
+        fail("max_uses", f"Already used {used_count} times.")
+    if errors:
+        raise ValidationError(errors)
+    passthrough = {"valid_from", "valid_until", "max_uses", "is_active"}
+    return {**{name: values[name] for name in passthrough & set(values)}, **cleaned}
+
+
+def _save(coupon: Coupon) -> Coupon:
+    try:
+        with transaction.atomic():
+            coupon.save()
+    except IntegrityError as exc:  # a concurrent save took the code
+        raise ValidationError({"code": [MESSAGES["code_taken"]]}) from exc
+    return coupon
+
+
+def coupon_create(**terms) -> Coupon:
+    """A new coupon (the staff API, the admin)."""
+    return _save(Coupon(**coupon_clean(terms)))
+
+
+def coupon_update(*, coupon: Coupon, **terms) -> Coupon:
+    """Change the given terms of a coupon; `used_count` is the checkouts' alone."""
+    for name, value in coupon_clean(terms, coupon=coupon).items():
+        setattr(coupon, name, value)
+    return _save(coupon)
+
+
+def coupon_delete(*, coupon: Coupon) -> None:
+    """Delete a coupon no order used; a used one is refused (409) and can be deactivated instead."""
+    if coupon.orders.exists():
+        raise CouponInUse()
+    coupon.delete()
 
 
 def coupon_discount(*, coupon: Coupon, subtotal: Decimal) -> Decimal:
@@ -74,10 +183,3 @@ def coupon_lock_for_checkout(*, code: str, subtotal: Decimal) -> Coupon:
     if subtotal < coupon.min_subtotal:
         raise InvalidCoupon(f"This coupon needs a subtotal of at least {coupon.min_subtotal}.")
     return coupon
-
-
-def coupon_delete(*, coupon: Coupon) -> None:
-    """Delete a coupon no order used; a used one is refused (409) and can be deactivated instead."""
-    if coupon.orders.exists():
-        raise CouponInUse()
-    coupon.delete()

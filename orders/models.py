@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -20,24 +19,20 @@ class OrderStatus(models.TextChoices):
 SOLD_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED)
 
 
+COUPON_CODE_MAX_LENGTH = 40
+
+
 class Coupon(models.Model):
+    """A discount code. What valid terms are is `orders.coupons.coupon_clean`'s (for the API, the admin
+    and the services alike); the constraints below are the database's last word."""
+
     code = models.CharField(
-        max_length=40, unique=True, help_text="Stored upper-case; matched case-insensitively."
+        max_length=COUPON_CODE_MAX_LENGTH,
+        unique=True,
+        help_text="Stored upper-case; matched case-insensitively.",
     )
-    percent_off = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
-    )
-    amount_off = models.DecimalField(
-        max_digits=10,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0.01"))],
-    )
+    percent_off = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    amount_off = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     valid_from = models.DateTimeField(null=True, blank=True)
     valid_until = models.DateTimeField(null=True, blank=True)
     max_uses = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means unlimited.")

@@ -1,9 +1,8 @@
-from decimal import Decimal
-
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from .coupons import coupon_code_validate, coupon_terms_validate
+from core.fields import AnyDecimalField
+
 from .models import Coupon, OrderItem, OrderStatusChange
 
 
@@ -30,22 +29,14 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     ]
 )
 class CouponSerializer(serializers.ModelSerializer):
-    code = serializers.CharField(max_length=40)
-    percent_off = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        min_value=Decimal("0.01"),
-        max_value=Decimal("100"),
-        required=False,
-        allow_null=True,
-    )
-    amount_off = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0.01"), required=False, allow_null=True
-    )
-    min_subtotal = serializers.DecimalField(
-        max_digits=10, decimal_places=2, min_value=Decimal("0"), required=False
-    )
-    max_uses = serializers.IntegerField(min_value=1, max_value=2_000_000_000, required=False, allow_null=True)
+    """A coupon's terms in and out; whether they are valid is `orders.coupons.coupon_clean`'s, which the
+    coupon services apply for the API and the admin alike."""
+
+    code = serializers.CharField(allow_blank=True, help_text="Stored upper-case; at most 40 characters.")
+    percent_off = AnyDecimalField(required=False, allow_null=True, help_text="Above 0 and at most 100.")
+    amount_off = AnyDecimalField(required=False, allow_null=True, help_text="Above 0.")
+    min_subtotal = AnyDecimalField(required=False, help_text="0 or more (default 0).")
+    max_uses = serializers.IntegerField(required=False, allow_null=True, help_text="Empty means unlimited.")
 
     class Meta:
         model = Coupon
@@ -63,17 +54,6 @@ class CouponSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "used_count", "created_at"]
-
-    def validate_code(self, value):
-        return coupon_code_validate(code=value, coupon_id=getattr(self.instance, "pk", None))
-
-    def validate(self, attrs):
-        terms = {
-            name: attrs.get(name, getattr(self.instance, name, None))
-            for name in ("percent_off", "amount_off", "valid_from", "valid_until", "max_uses")
-        }
-        coupon_terms_validate(**terms, used_count=getattr(self.instance, "used_count", 0))
-        return attrs
 
 
 class SalesReportQuerySerializer(serializers.Serializer):

@@ -9,7 +9,7 @@ from django.test import Client
 from accounts.factories import UserFactory
 from catalog import services
 from catalog.factories import BookFactory, GenreFactory
-from catalog.models import Book, StockMovement
+from catalog.models import Book, PreBooking, StockMovement
 
 pytestmark = pytest.mark.django_db
 
@@ -127,22 +127,39 @@ def test_change_page_shows_the_stock_ledger(admin_client, staff):
     assert b"Manual adjustment" in response.content
 
 
-def test_saving_a_new_stock_value_writes_an_adjustment_row(admin_client, superuser):
+def test_saving_a_new_stock_value_writes_a_ledger_row_with_its_reason(admin_client, superuser):
     book = BookFactory(stock=4, title="Old title")
     page = admin_client.get(change_url(book))
 
-    response = admin_client.post(change_url(book), form_data(page, stock=9, title="New title"))
+    response = admin_client.post(
+        change_url(book),
+        form_data(page, stock=9, title="New title", stock_reason="restock", stock_note="Delivery 42"),
+    )
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     book.refresh_from_db()
     assert (book.title, book.stock) == ("New title", 9)
     movement = StockMovement.objects.get(book=book)
-    assert (movement.delta, movement.stock_after, movement.reason, movement.actor) == (
+    assert (movement.delta, movement.stock_after, movement.reason, movement.note, movement.actor) == (
         5,
         9,
-        StockMovement.Reason.ADJUSTMENT,
+        StockMovement.Reason.RESTOCK,
+        "Delivery 42",
         superuser,
     )
+
+
+def test_a_stock_change_for_another_reason_needs_a_note_and_changes_nothing(admin_client):
+    book = BookFactory(stock=4)
+    page = admin_client.get(change_url(book))
+
+    response = admin_client.post(change_url(book), form_data(page, stock=1, stock_reason="other"))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"stock_note": ["Say why the stock changed."]}
+    book.refresh_from_db()
+    assert book.stock == 4
+    assert not StockMovement.objects.filter(book=book).exists()
 
 
 def test_saving_other_fields_leaves_stock_and_ledger_alone(admin_client):
@@ -305,3 +322,25 @@ def test_admin_refuses_a_cover_that_is_not_an_accepted_image(admin_client, name,
     assert not book.cover
     assert book.title != "Changed title"
     assert stored_files() == []
+
+
+def test_books_cannot_be_deleted_in_the_admin_only_removed_from_the_catalog(admin_client):
+    book = BookFactory(stock=0)
+    waiting = PreBooking.objects.create(user=UserFactory(), book=book)
+
+    delete_page = admin_client.get(f"/admin/catalog/book/{book.pk}/delete/")
+    removed = admin_client.post(
+        CHANGELIST, {"action": "remove_from_catalog", "_selected_action": [book.pk]}, follow=True
+    )
+
+    assert delete_page.status_code == 403
+    assert removed.status_code == 200
+    book.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (book.is_active, waiting.status) == (False, PreBooking.Status.CANCELLED)
+    assert "1 book(s) removed from the catalog." in removed.content.decode()
+
+    admin_client.post(CHANGELIST, {"action": "return_to_catalog", "_selected_action": [book.pk]})
+
+    book.refresh_from_db()
+    assert book.is_active is True

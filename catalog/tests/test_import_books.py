@@ -118,13 +118,13 @@ def test_bad_rows_are_reported_by_line_and_skipped_while_the_rest_is_imported(tm
     reported = [line.split(":")[0] for line in err.strip().splitlines()]
     assert reported == [f"line {n}" for n in (3, 4, 5, 6, 7, 8, 9, 12, 13, 16)]
     assert "line 3: isbn:" in err
-    assert "line 4: title: required." in err
-    assert "line 5: price:" in err and "line 6: price: at most two decimal places." in err
+    assert "line 4: title: Enter a title." in err
+    assert "line 5: price:" in err and "line 6: price: A price has at most two decimal places." in err
     assert "line 7: stock:" in err and "line 8: genre: no genre with the slug 'nowhere'." in err
     assert "line 9: expected 7 columns, got 3." in err
     assert "line 12: isbn: " in err and "earlier line" in err
     assert "line 13: price:" in err
-    assert "line 16: title: at most 255 characters." in err
+    assert "line 16: title: At most 255 characters." in err
     assert sorted(Book.objects.values_list("title", flat=True)) == ["Good one", "Good two", "Multi"]
     assert Book.objects.get(title="Multi").description == "first line\nsecond line"
     assert "3 created" in out

@@ -8,8 +8,14 @@ from django.db import transaction
 
 from accounts.factories import UserFactory
 from catalog.factories import BookFactory
-from catalog.models import PreBooking, StockMovement
-from catalog.services import book_set_stock, prebooking_cancel, prebooking_create, stock_adjust
+from catalog.models import Book, PreBooking, StockMovement
+from catalog.services import (
+    book_deactivate,
+    book_set_stock,
+    prebooking_cancel,
+    prebooking_create,
+    stock_adjust,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +70,8 @@ def test_admin_change_form(waiting_room, client, django_capture_on_commit_callba
         "description": book.description,
         "price": "10.00",
         "stock": "4",
+        "stock_reason": "restock",
         "genre": book.genre_id,
-        "is_active": "on",
         "stock_movements-TOTAL_FORMS": "0",
         "stock_movements-INITIAL_FORMS": "0",
         "stock_movements-MIN_NUM_FORMS": "0",
@@ -155,3 +161,28 @@ def test_rolled_back_restock_sends_nothing(waiting_room, django_capture_on_commi
     assert book.stock == 0
     assert PreBooking.objects.filter(user__in=waiting, status="waiting").count() == 2
     assert not StockMovement.objects.filter(book=book).exists()
+
+
+def test_restocking_a_book_removed_from_the_catalog_emails_nobody(django_capture_on_commit_callbacks):
+    book = BookFactory(stock=0, title="Dune")
+    prebooking_create(user=UserFactory(), book_id=book.pk)
+    Book.objects.filter(pk=book.pk).update(is_active=False)  # removed behind the services' back
+
+    with django_capture_on_commit_callbacks(execute=True):
+        book_set_stock(book_id=book.pk, stock=5)
+
+    assert mail.outbox == []
+    assert PreBooking.objects.get().status == "waiting"
+
+
+def test_removing_a_book_from_the_catalog_cancels_its_waiting_prebookings(django_capture_on_commit_callbacks):
+    book = BookFactory(stock=0, title="Dune")
+    waiting = prebooking_create(user=UserFactory(), book_id=book.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        book_deactivate(book=book)
+        book_set_stock(book_id=book.pk, stock=5)
+
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.waiting, waiting.cancelled_at is not None) == ("cancelled", None, True)
+    assert mail.outbox == []

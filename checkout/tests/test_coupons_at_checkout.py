@@ -185,3 +185,19 @@ def test_hundred_percent_coupon_makes_a_free_paid_order(
     assert (body["discount"], body["total"], body["status"]) == ("25.25", "0.00", "paid")
     assert len(mail.outbox) == 1
     assert "Please pay by" not in mail.outbox[0].body
+
+
+@pytest.mark.parametrize("code", ["NOPE", "EXPIRED"])
+def test_the_checkout_page_and_the_api_refuse_a_coupon_in_the_same_words(
+    client, user, user_client, cart, code
+):
+    Coupon.objects.create(code="EXPIRED", amount_off=Decimal("5"), valid_until=timezone.now())
+    client.force_login(user)
+
+    api = user_client.post("/api/orders/", {"coupon_code": code}, format="json")
+    page = client.post("/checkout/", {"shipping_address": "1 Sea Road", "coupon_code": code})
+
+    assert api.status_code == page.status_code == 400
+    assert page.context["form"].errors["coupon_code"] == [api.json()["detail"]]
+    assert not Order.objects.exists()
+    assert CartItem.objects.filter(cart__user=user).count() == 2
