@@ -8,7 +8,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from core.errors import Forbidden, InvalidTransition
-from core.mail import mail_send_on_commit
+from notifications.services import email_notify
 
 from .login_throttle import login_failure_record, login_failures_clear, login_is_blocked
 from .tokens import user_tokens_revoke_all
@@ -107,9 +107,10 @@ def password_reset_request(*, email: str) -> None:
         return
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    mail_send_on_commit(
+    email_notify(
+        key=f"user:{user.pk}:password-reset:{token}",
         template="accounts/email/password_reset",
-        to=[user.email],
+        to=user.email,
         context={"user": user, "uid": uid, "token": token},
     )
 

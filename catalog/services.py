@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.errors import Duplicate, InvalidTransition, NotFound
-from core.mail import mail_send_on_commit
+from notifications.services import email_notify
 
 from .covers import cover_filename, cover_validate
 from .exceptions import InStock, InsufficientStock
@@ -279,10 +279,13 @@ def prebookings_notify_restock(*, book_id: int) -> int:
         status=PreBooking.Status.NOTIFIED, waiting=None, notified_at=timezone.now()
     )
     book = Book.objects.get(pk=book_id)
-    for customer in get_user_model().objects.filter(pk__in=set(waiting.values())).order_by("pk"):
-        mail_send_on_commit(
+    customers = get_user_model().objects.in_bulk(set(waiting.values()))
+    for prebooking_id, user_id in waiting.items():
+        customer = customers[user_id]
+        email_notify(
+            key=f"prebooking:{prebooking_id}:restocked",
             template="catalog/email/back_in_stock",
-            to=[customer.email],
+            to=customer.email,
             context={"user": customer, "book": book, "currency": settings.SHOP_CURRENCY},
         )
     logger.info("book %s back in stock: %s waiting customer(s) notified", book_id, len(waiting))

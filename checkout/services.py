@@ -19,7 +19,7 @@ from catalog.models import Book, StockMovement
 from catalog.services import books_lock, stock_adjust
 from core.db import with_lock_retry
 from core.errors import ServiceBusy
-from core.mail import mail_send_on_commit
+from notifications.services import email_notify
 from orders.coupons import coupon_lock_for_checkout
 from orders.exceptions import CartEmpty
 from orders.models import Order, OrderStatus
@@ -86,8 +86,11 @@ def _place(*, user, shipping_address: str, coupon_code: str | None) -> Order:
             order=order,
         )
     cart_empty_locked(cart=cart)
-    mail_send_on_commit(
-        template="orders/email/order_confirmation", to=[user.email], context={"order": order, "user": user}
+    email_notify(
+        key=f"order:{order.pk}:placed",
+        template="orders/email/order_confirmation",
+        to=user.email,
+        context={"order": order, "user": user},
     )
     if order.total == 0:
         order_status_change(order=order, to_status=OrderStatus.PAID, note="Nothing to pay.")
@@ -251,9 +254,10 @@ def _on_succeeded(intent: IntentSnapshot) -> str:
         payment_refund_schedule(payment=payment)
         return f"refund: order is {order.status}"
     order_status_change(order=order, to_status=OrderStatus.PAID, note=f"Stripe payment {intent.id}.")
-    mail_send_on_commit(
+    email_notify(
+        key=f"order:{order.pk}:paid",
         template="payments/email/payment_received",
-        to=[order.user.email],
+        to=order.user.email,
         context={"order": order, "payment": payment, "user": order.user},
     )
     return "order paid"

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
+    "notifications",
     "accounts",
     "catalog",
     "cart",
