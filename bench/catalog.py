@@ -24,22 +24,26 @@ with both caches off, so every request does the whole work: what a first search 
 
 import argparse
 import csv
-import http.client
 import json
 import os
 import random
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import gunicorn  # noqa: E402 - needs the repository on sys.path
+from bench.common import (
+    CACHES_OFF,
+    RESULTS,
+    Load,
+    gunicorn,
+    http_call,
+    load_average,
+    wrk,
+    wrk_rounds,
+)
 
 COMMON_WORDS = [
     "dragon",
@@ -68,27 +72,6 @@ RARE_WORDS = [
 COMMON_SHARE = 0.02
 RARE_COUNT = 20
 SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["th", "ch", "sh", "ar", "el", "or"]
-
-LUA = """
-local paths = {%s}
-local unique = %s
-local i, n = 0, 0
-request = function()
-  i = i %% #paths + 1
-  n = n + 1
-  local path = paths[i]
-  if unique then path = path .. (path:find("?", 1, true) and "&" or "?") .. "nocache=" .. n .. "-" .. math.random(1e9) end
-  return wrk.format("GET", path)
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '\\nRESULT {"requests": %%d, "duration_us": %%d, "errors": %%d, "non2xx": %%d, '
-    .. '"p50": %%d, "p95": %%d, "p99": %%d}\\n',
-    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
-end
-"""
 
 
 def main() -> None:
@@ -295,8 +278,6 @@ def _generate(books: int, genre_slugs: list[str]) -> list[tuple]:
 
 PRODUCTION = "production"
 COLD = "cold"
-# The second server: what every request costs when no cache answers (a first search, a changed page).
-CACHES_OFF = {"BOOK_LIST_CACHE_SECONDS": "0", "SEARCH_CACHE_SECONDS": "0"}
 
 
 def _measure(args) -> None:
@@ -322,7 +303,7 @@ def _measure(args) -> None:
         " the round with the median req/s is shown (this machine is shared, so single runs are noisy)."
     )
     print(f"Naive search: {args.workers} clients x 3 sequential requests, once, on the {COLD} server.")
-    print(f"load average before: {_load_average()}\n")
+    print(f"load average before: {load_average()}\n")
     results = {}
     for server, overrides, connections in (
         (PRODUCTION, {}, args.connections),
@@ -331,7 +312,7 @@ def _measure(args) -> None:
         with gunicorn({**os.environ, **overrides}, port=args.port, workers=args.workers):
             results.update(_run_scenarios(args, scenarios[server], connections))
     _report(results)
-    print(f"\nload average after: {_load_average()}")
+    print(f"\nload average after: {load_average()}")
     _verdicts(results)
 
 
@@ -384,26 +365,22 @@ def _scenarios() -> dict[str, list[tuple[str, list[str], dict]]]:
 
 
 def _get(port: int, path: str) -> tuple[int, dict, dict]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    connection.request("GET", path)
-    response = connection.getresponse()
-    body = response.read()
-    connection.close()
-    return response.status, dict(response.getheaders()), json.loads(body) if body else {}
+    status, headers, body = http_call(port, "GET", path, timeout=600)
+    return status, dict(headers), json.loads(body) if body else {}
 
 
 def _run_scenarios(args, scenarios: list, connections: int) -> dict:
-    fast = [(name, paths, options) for name, paths, options in scenarios if not options.get("slow")]
-    probes, rounds = {}, {name: [] for name, _, _ in fast}
-    for name, paths, options in fast:
+    loads = {
+        name: Load(paths, connections, unique=options.get("unique", False))
+        for name, paths, options in scenarios
+        if not options.get("slow")
+    }
+    probes = {}
+    for name, load in loads.items():
         # Caches filled (as in production) and every worker's connection opened before measuring.
-        _wrk(args.port, paths, connections, 2, options.get("unique", False))
-        probes[name] = _probe(args.port, paths, options.get("unique", False))
-    for _ in range(args.rounds):
-        for name, paths, options in fast:
-            rounds[name].append(
-                _wrk(args.port, paths, connections, args.duration, options.get("unique", False))
-            )
+        wrk(args.port, load, 2)
+        probes[name] = _probe(args.port, load.paths, load.unique)
+    medians = wrk_rounds(args.port, loads, seconds=args.duration, rounds=args.rounds)
     results = {}
     for name, paths, options in scenarios:
         if options.get("slow"):
@@ -411,7 +388,7 @@ def _run_scenarios(args, scenarios: list, connections: int) -> dict:
             result = _timed(args.port, paths, clients=args.workers, per_client=3)
         else:
             queries, matches = probes[name]
-            result = sorted(rounds[name], key=lambda r: r["rate"])[len(rounds[name]) // 2]
+            result = medians[name]
         result.update(queries=queries, matches=matches)
         results[name] = result
     return results
@@ -427,16 +404,12 @@ def _report(results: dict) -> None:
     ping = results["floor: /api/ping/ (no database)"]["rate"]
     health = results["floor: /api/health/ (1 query)"]["rate"]
     for name, result in results.items():
-        errors = result["errors"] + result["non2xx"]
+        errors = result["errors"] + result["not_200"]
         print(
             f"{name:44} {result['rate']:7.0f} {result['p50'] / 1000:8.1f} {result['p95'] / 1000:8.1f} "
             f"{result['p99'] / 1000:8.1f} {result['rate'] / ping:7.0%} {result['rate'] / health:9.0%} "
             f"{result['queries']:>7} {result['matches']:>9}{f'  ({errors} errors)' if errors else ''}"
         )
-
-
-def _load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def _probe(port: int, paths: list[str], unique: bool, limit: int = 10) -> tuple[str, str]:
@@ -459,20 +432,6 @@ def _span(values: set[int]) -> str:
         return "-"
     low, high = min(values), max(values)
     return f"{low:,}" if low == high else f"{low:,}-{high:,}"
-
-
-def _wrk(port: int, paths: list[str], connections: int, duration: int, unique: bool) -> dict:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA % (", ".join(json.dumps(path) for path in paths), "true" if unique else "false"))
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout=60s", "-s", script.name]
-    output = subprocess.run(
-        [*command, f"http://127.0.0.1:{port}"], capture_output=True, text=True, check=True
-    )
-    os.unlink(script.name)
-    line = next(line for line in output.stdout.splitlines() if line.startswith("RESULT "))
-    result = json.loads(line.removeprefix("RESULT "))
-    result["rate"] = result["requests"] / (result["duration_us"] / 1e6)
-    return result
 
 
 def _timed(port: int, paths: list[str], *, clients: int, per_client: int) -> dict:
@@ -506,7 +465,7 @@ def _timed(port: int, paths: list[str], *, clients: int, per_client: int) -> dic
         "p95": percentile(95),
         "p99": percentile(99),
         "errors": 0,
-        "non2xx": 0,
+        "not_200": 0,
     }
 
 
