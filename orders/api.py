@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
-from catalog.serializers import BookSerializer
+from catalog.selectors import low_stock_books
 from core.pagination import StandardPagination
 from core.schema import refusal
 
@@ -15,6 +15,7 @@ from . import coupons, selectors
 from .models import Coupon
 from .serializers import (
     CouponSerializer,
+    LowStockBookSerializer,
     LowStockQuerySerializer,
     SalesReportQuerySerializer,
     SalesReportSerializer,
@@ -66,15 +67,13 @@ class AdminReportViewSet(viewsets.ViewSet):
         report = selectors.sales_report(**query.validated_data)
         return Response(SalesReportSerializer(report).data)
 
-    @extend_schema(parameters=[LowStockQuerySerializer], responses=BookSerializer(many=True))
+    @extend_schema(parameters=[LowStockQuerySerializer], responses=LowStockBookSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="low-stock")
     def low_stock(self, request):
         query = LowStockQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.low_stock_books(**query.validated_data), request, view=self
-        )
+        page = paginator.paginate_queryset(low_stock_books(**query.validated_data), request, view=self)
         return paginator.get_paginated_response(
-            BookSerializer(page, many=True, context={"request": request}).data
+            LowStockBookSerializer(page, many=True, context={"request": request}).data
         )

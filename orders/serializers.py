@@ -1,6 +1,8 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from catalog.serializers import BookSerializer
+from catalog.validation import BOOK_MAX_LOW_STOCK_THRESHOLD
 from core.fields import AnyDecimalField
 
 from .models import Coupon, OrderItem, OrderStatusChange
@@ -83,4 +85,16 @@ class SalesReportSerializer(serializers.Serializer):
 
 
 class LowStockQuerySerializer(serializers.Serializer):
-    threshold = serializers.IntegerField(min_value=0, max_value=1_000_000, default=5)
+    threshold = serializers.IntegerField(
+        min_value=0,
+        max_value=BOOK_MAX_LOW_STOCK_THRESHOLD,
+        required=False,
+        help_text="List books at or under this many copies; without it, each book's own `low_stock_threshold`.",
+    )
+
+
+class LowStockBookSerializer(BookSerializer):
+    """A book as the low-stock report shows it: with the count at or under which it is low."""
+
+    class Meta(BookSerializer.Meta):
+        fields = [*BookSerializer.Meta.fields, "low_stock_threshold"]
