@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
     "notifications",
+    "insights",
     "accounts",
     "catalog",
     "cart",
