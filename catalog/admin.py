@@ -11,13 +11,13 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin_export import CSVExportAdminMixin
+from core.admin_tools import CSVExportAdminMixin, ReadOnlyAdmin
 from core.errors import PayloadTooLarge
 from core.forms import ServiceRulesModelForm
 
 from . import selectors, services
 from .covers import cover_validate
-from .models import Book, Genre, PreBooking, PriceChange, StockMovement
+from .models import DEFAULT_LOW_STOCK_THRESHOLD, Book, Genre, PreBooking, PriceChange, StockMovement
 from .validation import book_clean, genre_clean
 
 
@@ -125,7 +125,9 @@ class BookAdminForm(ServiceRulesModelForm):
     )
     stock_note = forms.CharField(required=False, max_length=255, label="Note for the stock ledger")
     low_stock_threshold = forms.IntegerField(
-        required=False, help_text="The book counts as low on stock at or under this many copies."
+        required=False,
+        initial=DEFAULT_LOW_STOCK_THRESHOLD,
+        help_text="The book counts as low on stock at or under this many copies.",
     )
 
     class Meta:
@@ -310,19 +312,6 @@ class StockActorFilter(admin.SimpleListFilter):
         if value and value.isdigit():
             return queryset.filter(actor_id=int(value))
         return queryset
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A list of rows that only the services write: staff may look, filter and export, never edit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StockMovement)

@@ -28,26 +28,39 @@ def sales_report(*, date_from: date | None = None, date_to: date | None = None, 
     Top books are one row per book, named by its catalog title: the lines' snapshot titles may differ
     from order to order once the title has been edited.
     """
-    orders = filter_days(Order.objects.filter(status__in=SOLD_STATUSES), "created_at", date_from, date_to)
+    orders = sold_orders(date_from=date_from, date_to=date_to)
     totals = orders.aggregate(orders=Count("id"), revenue=Sum("total"))
     items = OrderItem.objects.filter(order__in=orders)
-    top_books = [
+    return {
+        "orders": totals["orders"],
+        "revenue": totals["revenue"] or 0,
+        "items_sold": items.aggregate(units=Sum("quantity"))["units"] or 0,
+        "top_books": top_books(orders=orders, limit=top),
+    }
+
+
+def sold_orders(*, date_from: date | None = None, date_to: date | None = None) -> QuerySet:
+    """Paid-or-later orders placed between the two days (inclusive; None leaves that end open)."""
+    return filter_days(Order.objects.filter(status__in=SOLD_STATUSES), "created_at", date_from, date_to)
+
+
+def top_books(*, orders: QuerySet, limit: int) -> list[dict]:
+    """The best-selling books of `orders` by copies: `{book_id, title, quantity, revenue}`, one query."""
+    rows = (
+        OrderItem.objects.filter(order__in=orders)
+        .values("book_id", "book__title")
+        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by("-quantity", "book_id")[:limit]
+    )
+    return [
         {
             "book_id": row["book_id"],
             "title": row["book__title"],
             "quantity": row["quantity"],
             "revenue": row["revenue"],
         }
-        for row in items.values("book_id", "book__title")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-quantity", "book_id")[:top]
+        for row in rows
     ]
-    return {
-        "orders": totals["orders"],
-        "revenue": totals["revenue"] or 0,
-        "items_sold": items.aggregate(units=Sum("quantity"))["units"] or 0,
-        "top_books": top_books,
-    }
 
 
 def order_status_for_user(*, user, order_id: int) -> str:

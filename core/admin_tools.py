@@ -1,6 +1,7 @@
-"""An "Export CSV" button for admin lists: the rows the list shows, with its filters, search and order,
-as a file (core.csv_export), for anyone who may view the list."""
+"""Admin building blocks the apps share: read-only lists of rows only services write, and an "Export
+CSV" button for admin lists (the rows the list shows, with its filters, search and order, as a file)."""
 
+from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -8,6 +9,19 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from .csv_export import csv_response
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows only the services write (a ledger, payments): staff may look, filter and export, never edit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class CSVExportAdminMixin:
