@@ -111,7 +111,7 @@ def bar_chart(
         plot_left=LABEL_WIDTH if horizontal else MARGIN_LEFT,
         plot_bottom=height - MARGIN_BOTTOM if not horizontal else height - 22,
     )
-    plot_width = WIDTH - chart.plot_left - 12
+    plot_width = WIDTH - chart.plot_left - 24  # room for the last tick's label
     plot_height = chart.plot_bottom - 10
     slots = max(len(points), 1)
     for index, point in enumerate(points):

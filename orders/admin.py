@@ -24,6 +24,13 @@ class CouponAdminForm(ServiceRulesModelForm):
             for attribute in ("max_length", "max_digits", "decimal_places", "min_value", "max_value"):
                 if hasattr(field, attribute):
                     setattr(field, attribute, None)
+        # The admin's split date/time inputs share one <label>, which names only the date input: each
+        # gets its own accessible name.
+        for name in ("valid_from", "valid_until"):
+            label = self.fields[name].label
+            date_input, time_input = self.fields[name].widget.widgets
+            date_input.attrs["aria-label"] = f"{label}: date"
+            time_input.attrs["aria-label"] = f"{label}: time"
 
     def clean(self):
         cleaned = super().clean()

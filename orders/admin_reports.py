@@ -77,18 +77,18 @@ def revenue_chart(days: list[reports.DaySales], *, slug: str = "revenue-per-day"
 
 
 def sales_view(request):
-    form = ReportPeriodForm(request.GET)
+    form = ReportPeriodForm.for_request(request)
     period = form.period()
     days = reports.sales_by_day(**period)
     genres = reports.sales_by_genre(**period)
     export = request.GET.get("export")
-    if export == "day" and form.is_valid():
+    if export == "day" and not form.errors:
         return csv_response(
             filename=f"sales-by-day-{period['date_from']}-{period['date_to']}.csv",
             header=("day", "orders", "revenue", "copies"),
             rows=((day.day.isoformat(), day.orders, day.revenue, day.units) for day in days),
         )
-    if export == "genre" and form.is_valid():
+    if export == "genre" and not form.errors:
         return csv_response(
             filename=f"sales-by-genre-{period['date_from']}-{period['date_to']}.csv",
             header=("genre", "orders", "copies", "revenue"),
@@ -129,14 +129,14 @@ def sales_view(request):
 
 
 def inventory_view(request):
-    form = InventoryForm(request.GET)
+    form = InventoryForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {"cover_days": reports.DEFAULT_COVER_DAYS}
     books = reports.inventory_queryset(
         cover_days=filters["cover_days"],
         genre=filters.get("genre"),
         needs_reorder=True if filters.get("needs_reorder") else None,
     )
-    if request.GET.get("format") == "csv" and form.is_valid():
+    if request.GET.get("format") == "csv" and not form.errors:
         return csv_response(
             filename="inventory.csv",
             header=reports.INVENTORY_CSV_HEADER,
@@ -163,7 +163,7 @@ def inventory_view(request):
 
 
 def insights_view(request):
-    form = ReportPeriodForm(request.GET)
+    form = ReportPeriodForm.for_request(request)
     period = form.period()
     per_day = insights_selectors.insights_per_day(**period)
     per_book = insights_selectors.insights_per_book(**period, limit=20)

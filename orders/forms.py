@@ -36,12 +36,23 @@ class ReportPeriodForm(forms.Form):
         cleaned["date_from"], cleaned["date_to"] = date_from, date_to
         return cleaned
 
+    @classmethod
+    def for_request(cls, request) -> "ReportPeriodForm":
+        """Bound to the page's query string when it names a day; else showing the default period."""
+        if request.GET.get("date_from") or request.GET.get("date_to"):
+            return cls(request.GET)
+        return cls(initial=default_period())
+
     def period(self) -> dict:
-        """`{date_from, date_to}` as asked for, or the last 30 days when the form has errors."""
-        if self.is_valid():
+        """`{date_from, date_to}` as asked for, or the last 30 days when none was (or it had errors)."""
+        if self.is_bound and self.is_valid():
             return {"date_from": self.cleaned_data["date_from"], "date_to": self.cleaned_data["date_to"]}
-        date_to = timezone.localdate()
-        return {"date_from": date_to - timedelta(days=DEFAULT_REPORT_DAYS - 1), "date_to": date_to}
+        return default_period()
+
+
+def default_period() -> dict:
+    date_to = timezone.localdate()
+    return {"date_from": date_to - timedelta(days=DEFAULT_REPORT_DAYS - 1), "date_to": date_to}
 
 
 class InventoryForm(forms.Form):
