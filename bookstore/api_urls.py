@@ -15,7 +15,7 @@ from catalog.api import (
 from checkout.api import AdminOrderViewSet, OrderViewSet, StripeWebhookView
 from core.health import health
 from core.routers import OptionalSlashRouter
-from orders.api import AdminCouponViewSet, AdminReportViewSet
+from orders.api import AdminCouponViewSet, AdminInventoryViewSet, AdminReportViewSet
 from payments.api import AdminPaymentViewSet
 from reviews.api import BookReviewViewSet, ReviewViewSet
 
@@ -34,6 +34,7 @@ router.register("admin/orders", AdminOrderViewSet, basename="admin-order")
 router.register("admin/coupons", AdminCouponViewSet, basename="admin-coupon")
 router.register("admin/reports", AdminReportViewSet, basename="admin-report")
 router.register("admin/reports/stock-movements", AdminStockMovementViewSet, basename="admin-stock-movement")
+router.register("admin/reports/inventory", AdminInventoryViewSet, basename="admin-inventory")
 router.register("admin/payments", AdminPaymentViewSet, basename="admin-payment")
 
 urlpatterns = [

@@ -27,10 +27,9 @@ class CouponAdminForm(ServiceRulesModelForm):
         # The admin's split date/time inputs share one <label>, which names only the date input: each
         # gets its own accessible name.
         for name in ("valid_from", "valid_until"):
-            label = self.fields[name].label
-            date_input, time_input = self.fields[name].widget.widgets
-            date_input.attrs["aria-label"] = f"{label}: date"
-            time_input.attrs["aria-label"] = f"{label}: time"
+            field = self.fields[name]
+            for widget, part in zip(getattr(field.widget, "widgets", ()), ("date", "time"), strict=False):
+                widget.attrs["aria-label"] = f"{field.label}: {part}"
 
     def clean(self):
         cleaned = super().clean()

@@ -228,6 +228,7 @@ STAFF_ROUTES = [
     ("get", "/api/admin/reports/sales/"),
     ("get", "/api/admin/reports/low-stock/"),
     ("get", "/api/admin/reports/stock-movements/"),
+    ("get", "/api/admin/reports/inventory/"),
     ("get", "/api/admin/payments/"),
     ("post", "/api/books/"),
     ("patch", "/api/books/{book}/"),
