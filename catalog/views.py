@@ -54,7 +54,7 @@ def book_list(request):
         books = BookFilter(queryset=selectors.book_queryset())
     page = BookPaginator(books.qs, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
     query = books.form.cleaned_data.get("search") if books.is_valid() else ""
-    if query and page.number == 1:  # the next pages of the same search are no new search
+    if query and request.GET.get("page", "1") == "1":  # the next pages of a search are no new search
         search_record(query=query, results=page.paginator.count)
     return render(
         request,

@@ -82,11 +82,16 @@ def sales_by_day(*, date_from: date, date_to: date) -> list[DaySales]:
         DaySales(
             day=day,
             orders=per_day.get(day, {}).get("orders", 0),
-            revenue=per_day.get(day, {}).get("revenue") or Decimal("0.00"),
+            revenue=_cents(per_day.get(day, {}).get("revenue")),
             units=units.get(day, 0),
         )
         for day in days_between(date_from=date_from, date_to=date_to)
     ]
+
+
+def _cents(amount: Decimal | None) -> Decimal:
+    """A sum as money: SQLite's SUM of decimals drops trailing zeros ("20" for 20.00)."""
+    return (amount or Decimal("0")).quantize(Decimal("0.01"))
 
 
 def days_between(*, date_from: date, date_to: date) -> list[date]:
@@ -109,7 +114,7 @@ def sales_by_genre(*, date_from: date, date_to: date) -> list[GenreSales]:
             genre=row["book__genre__name"] or NO_GENRE,
             orders=row["orders"],
             units=row["units"],
-            revenue=row["revenue"],
+            revenue=_cents(row["revenue"]),
         )
         for row in rows
     ]

@@ -143,7 +143,7 @@ def test_the_book_page_links_to_its_ledger(admin_client, ledger):
 
 
 def test_the_api_pages_the_ledger_newest_first(staff_client, ledger):
-    restock, damaged, order = ledger["rows"]
+    _restock, damaged, order = ledger["rows"]
 
     body = staff_client.get(API, {"page_size": 2}).json()
 
