@@ -71,11 +71,12 @@ class BarChart:
 
 
 def _nice_ceiling(value: float) -> float:
-    """The axis' top: 1, 2, 2.5 or 5 times a power of ten, at or above `value`."""
+    """The axis' top: 1, 2, 4, 6 or 8 times a power of ten, at or above `value`, so its quarters (the
+    grid lines) are round numbers too."""
     if value <= 0:
         return 1.0
     power = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 2, 4, 6, 8, 10):
         if step * power >= value:
             return step * power
     return 10.0 * power
