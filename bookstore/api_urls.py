@@ -5,11 +5,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from accounts.api import AdminUserViewSet, AuthViewSet, MeViewSet
 from cart.api import CartItemViewSet, CartViewSet
-from catalog.api import BookViewSet, GenreViewSet, PreBookingViewSet, WishlistViewSet
+from catalog.api import (
+    AdminStockMovementViewSet,
+    BookViewSet,
+    GenreViewSet,
+    PreBookingViewSet,
+    WishlistViewSet,
+)
 from checkout.api import AdminOrderViewSet, OrderViewSet, StripeWebhookView
 from core.health import health
 from core.routers import OptionalSlashRouter
-from orders.api import AdminCouponViewSet, AdminReportViewSet
+from orders.api import AdminCouponViewSet, AdminInventoryViewSet, AdminReportViewSet
 from payments.api import AdminPaymentViewSet
 from reviews.api import BookReviewViewSet, ReviewViewSet
 
@@ -27,6 +33,8 @@ router.register("orders", OrderViewSet, basename="order")
 router.register("admin/orders", AdminOrderViewSet, basename="admin-order")
 router.register("admin/coupons", AdminCouponViewSet, basename="admin-coupon")
 router.register("admin/reports", AdminReportViewSet, basename="admin-report")
+router.register("admin/reports/stock-movements", AdminStockMovementViewSet, basename="admin-stock-movement")
+router.register("admin/reports/inventory", AdminInventoryViewSet, basename="admin-inventory")
 router.register("admin/payments", AdminPaymentViewSet, basename="admin-payment")
 
 urlpatterns = [

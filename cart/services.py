@@ -6,6 +6,7 @@ from django.db import transaction
 from catalog.exceptions import InsufficientStock
 from catalog.models import Book
 from core.errors import NotFound
+from insights.services import cart_add_record
 
 from .models import Cart, CartItem
 
@@ -52,6 +53,7 @@ def cart_add_book(*, user, book_id: int, quantity: int = 1) -> CartItem:
     book = cart_book_get(book_id=book_id)
     item = CartItem.objects.filter(cart=cart, book=book).first()
     new_quantity = cart_line_check(book=book, quantity=quantity, in_cart=item.quantity if item else 0)
+    cart_add_record(book_id=book.pk)  # counted once the transaction commits
     if item is None:
         return CartItem.objects.create(cart=cart, book=book, quantity=new_quantity)
     item.quantity = new_quantity

@@ -9,6 +9,7 @@ from django.contrib import messages
 from catalog.models import Book
 from core.db import with_lock_retry
 from core.errors import NotFound, ServiceBusy
+from insights.services import cart_add_record
 
 from . import services
 from .models import CartItem
@@ -34,6 +35,7 @@ def session_cart_add(*, session, book_id: int, quantity: int) -> Book:
     lines = session_cart_lines(session=session)
     lines[book.pk] = services.cart_line_check(book=book, quantity=quantity, in_cart=lines.get(book.pk, 0))
     _save(session, lines)
+    cart_add_record(book_id=book.pk)
     return book
 
 

@@ -4,15 +4,20 @@ same words."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+from django.urls import reverse
+from django.utils.html import format_html
 
+from core.admin_tools import CSVExportAdminMixin, ReadOnlyAdmin
 from core.errors import PayloadTooLarge
 from core.forms import ServiceRulesModelForm
 
 from . import selectors, services
 from .covers import cover_validate
-from .models import Book, Genre, PreBooking, StockMovement
+from .models import DEFAULT_LOW_STOCK_THRESHOLD, Book, Genre, PreBooking, PriceChange, StockMovement
 from .validation import book_clean, genre_clean
 
 
@@ -53,10 +58,9 @@ class GenreAdmin(admin.ModelAdmin):
         obj.pk = genre.pk
 
 
-class StockMovementInline(admin.TabularInline):
-    model = StockMovement
-    fields = ["created_at", "delta", "stock_after", "reason", "note", "actor"]
-    readonly_fields = fields
+class HistoryInline(admin.TabularInline):
+    """A read-only history on the book's page (rows only the services write), newest first."""
+
     extra = 0
     can_delete = False
     ordering = ["-created_at", "-id"]
@@ -68,18 +72,31 @@ class StockMovementInline(admin.TabularInline):
         return False
 
 
+class StockMovementInline(HistoryInline):
+    model = StockMovement
+    fields = readonly_fields = ["created_at", "delta", "stock_after", "reason", "note", "actor"]
+
+
+class PriceChangeInline(HistoryInline):
+    model = PriceChange
+    verbose_name_plural = "price history"
+    fields = readonly_fields = ["created_at", "old_price", "new_price", "reason", "actor"]
+
+
 class InStockFilter(admin.SimpleListFilter):
     title = "stock"
     parameter_name = "in_stock"
 
     def lookups(self, request, model_admin):
-        return [("yes", "In stock"), ("no", "Sold out")]
+        return [("yes", "In stock"), ("low", "Low (at or under its threshold)"), ("no", "Sold out")]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.filter(stock__gt=0)
         if self.value() == "no":
             return queryset.filter(stock=0)
+        if self.value() == "low":
+            return queryset.filter(stock__lte=F("low_stock_threshold"))
         return queryset
 
 
@@ -107,10 +124,25 @@ class BookAdminForm(ServiceRulesModelForm):
         choices=STOCK_REASONS, initial=StockMovement.Reason.CORRECTION, label="Reason for a stock change"
     )
     stock_note = forms.CharField(required=False, max_length=255, label="Note for the stock ledger")
+    low_stock_threshold = forms.IntegerField(
+        required=False,
+        initial=DEFAULT_LOW_STOCK_THRESHOLD,
+        help_text="The book counts as low on stock at or under this many copies.",
+    )
 
     class Meta:
         model = Book
-        fields = ["title", "author", "isbn", "description", "price", "stock", "genre", "cover"]
+        fields = [
+            "title",
+            "author",
+            "isbn",
+            "description",
+            "price",
+            "stock",
+            "low_stock_threshold",
+            "genre",
+            "cover",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +153,9 @@ class BookAdminForm(ServiceRulesModelForm):
     def clean(self):
         cleaned = super().clean()
         fields = [
-            name for name in ("title", "author", "isbn", "description", "price") if name not in self.errors
+            name
+            for name in ("title", "author", "isbn", "description", "price", "low_stock_threshold")
+            if name not in self.errors
         ]
         if "stock" not in self.errors and (not self.instance.pk or "stock" in self.changed_data):
             fields.append("stock")
@@ -162,12 +196,22 @@ class BookAdmin(admin.ModelAdmin):
     with its reason, and a book is removed from the catalog (never deleted: orders point at it)."""
 
     form = BookAdminForm
-    list_display = ["title", "author", "isbn", "genre", "price", "stock", "avg_rating", "is_active"]
+    list_display = [
+        "title",
+        "author",
+        "isbn",
+        "genre",
+        "price",
+        "stock",
+        "low_stock_threshold",
+        "avg_rating",
+        "is_active",
+    ]
     list_filter = ["is_active", InStockFilter, "genre"]
     list_select_related = ["genre"]
     search_fields = ["title", "author", "=isbn"]
-    readonly_fields = ["is_active", "avg_rating", "review_count", "created_at", "updated_at"]
-    inlines = [StockMovementInline]
+    readonly_fields = ["is_active", "avg_rating", "review_count", "created_at", "updated_at", "whole_ledger"]
+    inlines = [StockMovementInline, PriceChangeInline]
     list_per_page = 50
     actions = ["remove_from_catalog", "return_to_catalog"]
 
@@ -180,12 +224,22 @@ class BookAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # "Remove from catalog" instead: orders and the ledger keep pointing at the book
 
+    @admin.display(description="stock ledger")
+    def whole_ledger(self, book):
+        if not book.pk:
+            return "—"
+        url = reverse("admin:catalog_stockmovement_changelist") + f"?book__id__exact={book.pk}"
+        return format_html('<a href="{}">All stock movements of this book</a> (filter, export as CSV)', url)
+
     def save_model(self, request, obj, form, change):
         """Through `book_create` / `book_update`, like the API. The stock column is only written, by the
         service and through the ledger, when the operator changed the field (a stock-take): a count a
         checkout has decremented since the page was shown is never put back."""
         data = form.cleaned_data
-        fields = {name: data[name] for name in ("title", "author", "isbn", "description", "price", "genre")}
+        fields = {
+            name: data[name]
+            for name in ("title", "author", "isbn", "description", "price", "genre", "low_stock_threshold")
+        }
         if change:
             stock = {"stock": data["stock"]} if "stock" in form.changed_data else {}
             book = services.book_update(
@@ -231,3 +285,79 @@ class PreBookingAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class StockActorFilter(admin.SimpleListFilter):
+    """Who moved the stock: a staff member by name, any customer (their orders), or nobody (a command)."""
+
+    title = "who"
+    parameter_name = "who"
+
+    def lookups(self, request, model_admin):
+        staff = get_user_model().objects.filter(
+            is_staff=True, pk__in=StockMovement.objects.filter(actor__isnull=False).values("actor_id")
+        )
+        return [
+            *((str(user.pk), user.get_username()) for user in staff.order_by("email")),
+            ("customers", "Customers (their orders)"),
+            ("system", "Nobody (scheduled jobs)"),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "customers":
+            return queryset.filter(actor__is_staff=False)
+        if value == "system":
+            return queryset.filter(actor__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(actor_id=int(value))
+        return queryset
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(CSVExportAdminMixin, ReadOnlyAdmin):
+    """The stock ledger across all books. A stock change is made on the book's page (with its reason);
+    orders, cancellations and imports write theirs."""
+
+    list_display = ["created_at", "book", "delta", "stock_after", "reason", "note", "order_number", "actor"]
+    list_filter = [("book", admin.RelatedOnlyFieldListFilter), "reason", StockActorFilter, "created_at"]
+    list_select_related = ["book", "actor"]
+    search_fields = ["book__title", "=book__isbn", "note"]
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    csv_header = selectors.STOCK_LEDGER_CSV_HEADER
+
+    def csv_rows(self, queryset):
+        return selectors.stock_movement_csv_rows(queryset)
+
+    @admin.display(description="order", ordering="order_id")
+    def order_number(self, movement):
+        return f"#{movement.order_id}" if movement.order_id else ""
+
+
+@admin.register(PriceChange)
+class PriceChangeAdmin(CSVExportAdminMixin, ReadOnlyAdmin):
+    """Every price a book has had, across all books (each book's page shows its own)."""
+
+    list_display = ["created_at", "book", "old_price", "new_price", "reason", "actor"]
+    list_filter = ["reason", "created_at"]
+    list_select_related = ["book", "actor"]
+    search_fields = ["book__title", "=book__isbn"]
+    date_hierarchy = "created_at"
+    list_per_page = 100
+    csv_header = ("when", "book_id", "isbn", "title", "old_price", "new_price", "reason", "by")
+
+    def csv_rows(self, queryset):
+        reasons = dict(PriceChange.Reason.choices)
+        rows = queryset.values_list(
+            "created_at",
+            "book_id",
+            "book__isbn",
+            "book__title",
+            "old_price",
+            "new_price",
+            "reason",
+            "actor__email",
+        )
+        for when, book_id, isbn, title, old, new, reason, actor in rows.iterator(2000):
+            yield (when.isoformat(), book_id, isbn, title, old, new, reasons.get(reason, reason), actor)

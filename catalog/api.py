@@ -7,17 +7,18 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from core.schema import refusal
+from core.csv_export import CSVExportMixin, csv_response
+from core.schema import csv_format_parameter, csv_or_json, refusal
 
 from . import selectors, services
-from .filters import BookFilter
+from .filters import BookFilter, StockMovementFilter
 from .models import Genre, PreBooking, WishlistItem
 from .pagination import BookPagination
 from .permissions import IsStaffOrReadOnly
@@ -28,6 +29,7 @@ from .serializers import (
     CoverUploadSerializer,
     GenreSerializer,
     PreBookingSerializer,
+    StockMovementSerializer,
     StockUpdateSerializer,
     WishlistItemSerializer,
 )
@@ -191,3 +193,28 @@ class PreBookingViewSet(viewsets.GenericViewSet):
         """Cancels the pre-booking (it stays in the list as `cancelled`)."""
         services.prebooking_cancel(user=request.user, prebooking_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AdminStockMovementViewSet(CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """/api/admin/reports/stock-movements/: the stock ledger across all books, newest first."""
+
+    permission_classes = [IsAdminUser]
+    serializer_class = StockMovementSerializer
+    filterset_class = StockMovementFilter
+
+    def get_queryset(self):
+        return selectors.stock_movement_queryset()
+
+    @extend_schema(
+        parameters=[csv_format_parameter()],
+        responses=csv_or_json(StockMovementSerializer(many=True)),
+    )
+    def list(self, request, *args, **kwargs):
+        """Filtered by book, reason, who and days; `?format=csv` answers the whole filtered ledger as a
+        CSV file (not paged)."""
+        if not self.wants_csv():
+            return super().list(request, *args, **kwargs)
+        rows = selectors.stock_movement_csv_rows(self.filter_queryset(self.get_queryset()))
+        return csv_response(
+            filename="stock-movements.csv", header=selectors.STOCK_LEDGER_CSV_HEADER, rows=rows
+        )

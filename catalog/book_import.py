@@ -12,7 +12,8 @@ Every row is checked before anything is written; a bad row is reported by its li
 the others go on. Valid rows are written in batches, one transaction each: the batch's existing books
 are locked (in id order, like a checkout), new books are bulk-inserted, changed ones bulk-updated, and
 stock changes go through `stock_set_locked_bulk`, which writes exact ledger rows (reason `import`) and
-notifies pre-bookings of titles coming back from 0. A removed (inactive) book is updated but stays removed.
+notifies pre-bookings of titles coming back from 0; each new book's price and each changed price are
+written to the price history (reason `import`). A removed (inactive) book is updated but stays removed.
 """
 
 import csv
@@ -26,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from .models import Book, Genre, StockMovement
+from .models import Book, Genre, PriceChange, StockMovement
 from .services import stock_set_locked_bulk
 from .validation import book_clean
 
@@ -212,11 +213,14 @@ def _write(rows: list[ImportRow], *, actor, note: str) -> dict[str, int]:
         for book in created
         if book.stock
     )
+    prices = [(book, None) for book in created]
     changed, stock_targets, now = [], [], timezone.now()
     for row in rows:
         book = existing.get(row.isbn)
         if book is None:
             continue
+        if book.price != row.price:
+            prices.append((book, book.price))
         if any(getattr(book, name) != getattr(row, name) for name in UPDATED_FIELDS):
             for name in UPDATED_FIELDS:
                 setattr(book, name, getattr(row, name))
@@ -225,6 +229,16 @@ def _write(rows: list[ImportRow], *, actor, note: str) -> dict[str, int]:
         if row.stock is not None:
             stock_targets.append((book, row.stock))
     Book.objects.bulk_update(changed, [*UPDATED_FIELDS, "updated_at"])
+    PriceChange.objects.bulk_create(
+        PriceChange(
+            book_id=book.pk,
+            old_price=old_price,
+            new_price=book.price,
+            reason=PriceChange.Reason.IMPORT,
+            actor=actor,
+        )
+        for book, old_price in prices
+    )
     stock_changed_ids = {book.pk for book, stock in stock_targets if stock != book.stock}
     stock_changes = stock_set_locked_bulk(
         targets=stock_targets, reason=StockMovement.Reason.IMPORT, actor=actor, note=note

@@ -1,8 +1,9 @@
 from django_filters import rest_framework as filters
 
-from core.filters import FilterSet, StrictBooleanFilter
+from core.filters import DayRangeFilterSet, FilterSet, IntegerFilter, StrictBooleanFilter
+from core.limits import MAX_ID
 
-from .models import Book, Genre
+from .models import Book, Genre, StockMovement
 from .selectors import book_search, genre_descendant_ids
 
 
@@ -48,3 +49,17 @@ class BookFilter(FilterSet):
         queryset = super().qs
         ordering = list(queryset.query.order_by) or ["-created_at"]
         return queryset.order_by(*ordering, "-id" if ordering[0].startswith("-") else "id")
+
+
+class StockMovementFilter(DayRangeFilterSet):
+    """The stock ledger's filters, as the admin list offers them: book, reason, who, days."""
+
+    book = IntegerFilter(field_name="book_id", min_value=1, max_value=MAX_ID, help_text="A book's id.")
+    reason = filters.ChoiceFilter(choices=StockMovement.Reason.choices)
+    actor = IntegerFilter(
+        field_name="actor_id", min_value=1, max_value=MAX_ID, help_text="The id of who moved the stock."
+    )
+
+    class Meta(DayRangeFilterSet.Meta):
+        model = StockMovement
+        fields = ["book", "reason", "actor"]

@@ -4,6 +4,7 @@ attach to books: wishlist entries and pre-bookings of sold-out titles (reviews a
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .isbn import isbn_validate
 
@@ -27,6 +28,9 @@ class Genre(models.Model):
         return self.name
 
 
+DEFAULT_LOW_STOCK_THRESHOLD = 5
+
+
 class Book(models.Model):
     title = models.CharField(max_length=255, db_index=True)
     author = models.CharField(max_length=255, db_index=True)
@@ -38,6 +42,11 @@ class Book(models.Model):
     # Signed on purpose: on MySQL/MariaDB an UNSIGNED column answers a negative value with a range
     # error (DataError) before the CHECK below can answer it with the IntegrityError callers expect.
     stock = models.IntegerField(default=0)
+    # At or under this many copies the book is "low on stock": the dashboard, the low-stock report and
+    # the inventory report's reorder suggestion use it.
+    low_stock_threshold = models.PositiveIntegerField(
+        default=DEFAULT_LOW_STOCK_THRESHOLD, help_text="The book counts as low on stock at or under this."
+    )
     genre = models.ForeignKey(Genre, null=True, blank=True, related_name="books", on_delete=models.SET_NULL)
     cover = models.ImageField(upload_to="covers/", blank=True)
     # Kept in step by the review services (same transaction), so lists can sort by rating cheaply.
@@ -93,10 +102,41 @@ class StockMovement(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["book", "-created_at"], name="stockmove_book_time_idx")]
+        indexes = [
+            models.Index(fields=["book", "-created_at"], name="stockmove_book_time_idx"),
+            # The ledger across all books (admin list, stock-movements report) reads newest first.
+            models.Index(fields=["-created_at"], name="stockmove_time_idx"),
+        ]
 
     def __str__(self):
         return f"{self.book_id}: {self.delta:+d} → {self.stock_after} ({self.reason})"
+
+
+class PriceChange(models.Model):
+    """One row per price a book has had: its first price, then every change (the book's price history).
+    Written by the catalog services whenever they write a price, never edited."""
+
+    class Reason(models.TextChoices):
+        INITIAL = "initial", "First price"
+        EDIT = "edit", "Price edited"
+        IMPORT = "import", "Bulk import"
+
+    book = models.ForeignKey(Book, related_name="price_changes", on_delete=models.PROTECT)
+    old_price = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    new_price = models.DecimalField(max_digits=10, decimal_places=2)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    # Not auto_now_add: the migration that started the history dates each first price at its book's birth.
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["book", "-created_at"], name="pricechange_book_time_idx")]
+
+    def __str__(self):
+        return f"{self.book_id}: {self.old_price or '—'} → {self.new_price} ({self.reason})"
 
 
 class WishlistItem(models.Model):

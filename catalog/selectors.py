@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from core.errors import NotFound
 
 from .isbn import isbn_normalize
-from .models import Book, Genre, PreBooking, WishlistItem
+from .models import Book, Genre, PreBooking, StockMovement, WishlistItem
 from .search import fulltext_search, search_words, words_search
 
 
@@ -68,6 +68,13 @@ def book_search(queryset: QuerySet, text: str) -> QuerySet:
     return words_search(queryset, words)
 
 
+def low_stock_books(*, threshold: int | None = None) -> QuerySet:
+    """Books in the catalog at or under `threshold` copies, or, without one, each at or under its own
+    `low_stock_threshold`; the emptiest shelves first."""
+    limit = F("low_stock_threshold") if threshold is None else threshold
+    return book_queryset().filter(stock__lte=limit).order_by("stock", "title", "id")
+
+
 def book_get(*, book_id: int) -> Book:
     return book_queryset().get(pk=book_id)
 
@@ -101,3 +108,54 @@ def wishlist_for_user(*, user) -> QuerySet:
 
 def prebooking_list_for_user(*, user) -> QuerySet:
     return PreBooking.objects.filter(user=user).select_related("book__genre").order_by("-created_at", "-id")
+
+
+# --- The stock ledger ------------------------------------------------------------------------------
+
+STOCK_LEDGER_CSV_HEADER = (
+    "when",
+    "book_id",
+    "isbn",
+    "title",
+    "change",
+    "stock_after",
+    "reason",
+    "note",
+    "order_id",
+    "by",
+)
+
+
+def stock_movement_queryset() -> QuerySet:
+    """Ledger rows across all books, newest first, with the book and who moved the stock."""
+    return StockMovement.objects.select_related("book", "actor").order_by("-created_at", "-id")
+
+
+def stock_movement_csv_rows(queryset: QuerySet):
+    """The ledger rows of `queryset` as CSV rows (STOCK_LEDGER_CSV_HEADER), read in chunks."""
+    reasons = dict(StockMovement.Reason.choices)
+    rows = queryset.values_list(
+        "created_at",
+        "book_id",
+        "book__isbn",
+        "book__title",
+        "delta",
+        "stock_after",
+        "reason",
+        "note",
+        "order_id",
+        "actor__email",
+    )
+    for when, book_id, isbn, title, delta, after, reason, note, order_id, actor in rows.iterator(2000):
+        yield (
+            when.isoformat(),
+            book_id,
+            isbn,
+            title,
+            delta,
+            after,
+            reasons.get(reason, reason),
+            note,
+            order_id,
+            actor,
+        )

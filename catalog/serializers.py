@@ -130,3 +130,29 @@ class PreBookingSerializer(serializers.ModelSerializer):
         model = PreBooking
         fields = ["id", "book_id", "book", "status", "created_at", "notified_at", "cancelled_at"]
         read_only_fields = fields
+
+
+class StockMovementSerializer(serializers.ModelSerializer):
+    """A row of the stock ledger: what changed, why, by whom, for which book (and order)."""
+
+    isbn = serializers.CharField(source="book.isbn")
+    title = serializers.CharField(source="book.title")
+    actor_email = serializers.EmailField(source="actor.email", allow_null=True, default=None)
+
+    class Meta:
+        model = StockMovement
+        fields = [
+            "id",
+            "created_at",
+            "book_id",
+            "isbn",
+            "title",
+            "delta",
+            "stock_after",
+            "reason",
+            "note",
+            "order_id",
+            "actor_id",
+            "actor_email",
+        ]
+        read_only_fields = fields

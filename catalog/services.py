@@ -19,12 +19,20 @@ from notifications.services import email_notify
 
 from .covers import cover_filename, cover_validate
 from .exceptions import InStock, InsufficientStock
-from .models import Book, Genre, PreBooking, StockMovement, WishlistItem
+from .models import (
+    DEFAULT_LOW_STOCK_THRESHOLD,
+    Book,
+    Genre,
+    PreBooking,
+    PriceChange,
+    StockMovement,
+    WishlistItem,
+)
 from .validation import MESSAGES, book_clean, genre_clean, stock_clean
 
 logger = logging.getLogger(__name__)
 
-BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre")
+BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre", "low_stock_threshold")
 
 
 def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genre | None = None) -> Genre:
@@ -52,11 +60,24 @@ def _save_book(book: Book, *, update_fields: list[str] | None = None) -> None:
 
 @transaction.atomic
 def book_create(*, actor=None, stock: int = 0, **fields) -> Book:
-    """Add a book to the catalog; its opening stock is the ledger's first row."""
-    given = {"title": "", "author": "", "isbn": "", "description": "", "price": "", "genre": None, **fields}
+    """Add a book to the catalog; its opening stock is the ledger's first row, its price the price
+    history's."""
+    given = {
+        "title": "",
+        "author": "",
+        "isbn": "",
+        "description": "",
+        "price": "",
+        "genre": None,
+        "low_stock_threshold": DEFAULT_LOW_STOCK_THRESHOLD,
+        **fields,
+    }
     values = book_clean({**{name: given[name] for name in BOOK_FIELDS}, "stock": stock})
     book = Book(**{name: values[name] for name in BOOK_FIELDS})
     _save_book(book)
+    PriceChange.objects.create(
+        book=book, old_price=None, new_price=book.price, reason=PriceChange.Reason.INITIAL, actor=actor
+    )
     if values["stock"]:
         stock_adjust(book_id=book.pk, delta=values["stock"], reason=StockMovement.Reason.INITIAL, actor=actor)
         book.refresh_from_db(fields=["stock"])
@@ -67,13 +88,23 @@ def book_create(*, actor=None, stock: int = 0, **fields) -> Book:
 def book_update(*, book: Book, actor=None, stock_reason: str = "", stock_note: str = "", **fields) -> Book:
     """Only the catalog fields are written: stock, ratings and `is_active` may have changed since
     `book` was read (a checkout, a review, a removal) and must not be put back. A new stock count
-    goes through the ledger, compared with the locked row rather than with `book`."""
+    goes through the ledger, and a new price into the price history, each compared with the locked row
+    rather than with `book`."""
     given = {name: value for name, value in fields.items() if name in (*BOOK_FIELDS, "stock")}
     values = book_clean(given, book=book)
+    stored_price = Book.objects.select_for_update().values_list("price", flat=True).get(pk=book.pk)
     for name in BOOK_FIELDS:
         if name in values:
             setattr(book, name, values[name])
     _save_book(book, update_fields=[*BOOK_FIELDS, "updated_at"])
+    if book.price != stored_price:
+        PriceChange.objects.create(
+            book=book,
+            old_price=stored_price,
+            new_price=book.price,
+            reason=PriceChange.Reason.EDIT,
+            actor=actor,
+        )
     if "stock" in values:
         book = book_set_stock(
             book_id=book.pk,

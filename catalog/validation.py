@@ -19,6 +19,7 @@ from .models import Book, Genre
 BOOK_TEXT_MAX_LENGTH = 255
 BOOK_MAX_PRICE = MONEY_MAX
 BOOK_MAX_STOCK = 2_000_000_000
+BOOK_MAX_LOW_STOCK_THRESHOLD = 1_000_000
 GENRE_NAME_MAX_LENGTH = 100
 GENRE_SLUG_MAX_LENGTH = 120
 
@@ -31,6 +32,7 @@ MESSAGES = {
     "price": f"Enter a price above 0 and at most {BOOK_MAX_PRICE}, such as 12.50.",
     "price_places": "A price has at most two decimal places.",
     "stock": f"Enter a whole number of copies from 0 to {BOOK_MAX_STOCK}.",
+    "low_stock_threshold": f"Enter a whole number of copies from 0 to {BOOK_MAX_LOW_STOCK_THRESHOLD}.",
     "genre_name": f"Enter a name of at most {GENRE_NAME_MAX_LENGTH} characters.",
     "genre_slug": (
         f"Enter a slug of at most {GENRE_SLUG_MAX_LENGTH} lower-case letters, digits and hyphens, "
@@ -70,10 +72,21 @@ def stock_clean(value) -> int:
     return int(text)
 
 
+def low_stock_threshold_clean(value) -> int:
+    """The count at or under which a book is low on stock: a whole number from 0 to a million."""
+    try:
+        threshold = stock_clean(value)
+    except ValidationError:
+        threshold = None
+    if threshold is None or threshold > BOOK_MAX_LOW_STOCK_THRESHOLD:
+        raise ValidationError(MESSAGES["low_stock_threshold"])
+    return threshold
+
+
 def book_clean(values: dict, *, book: Book | None = None, isbn_unique: bool = True) -> dict:
-    """The given book fields (title, author, isbn, description, price, stock, genre), checked and in
-    their stored form. Fields not given are not checked (a partial update); with `isbn_unique`, the ISBN
-    must not belong to another book than `book`."""
+    """The given book fields (title, author, isbn, description, price, stock, low_stock_threshold, genre),
+    checked and in their stored form. Fields not given are not checked (a partial update); with
+    `isbn_unique`, the ISBN must not belong to another book than `book`."""
     cleaned, errors = {}, {}
 
     def check(name, clean):
@@ -108,6 +121,7 @@ def book_clean(values: dict, *, book: Book | None = None, isbn_unique: bool = Tr
     check("description", lambda value: str(value or "").strip())
     check("price", price_clean)
     check("stock", stock_clean)
+    check("low_stock_threshold", low_stock_threshold_clean)
     if "genre" in values:
         cleaned["genre"] = values["genre"]
     if errors:

@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
 from core.page_errors import action_back, page_action
+from insights.services import book_view_record, search_record
 
 from . import selectors, services
 from .filters import BookFilter
@@ -52,6 +53,9 @@ def book_list(request):
         messages.error(request, f"Some filters could not be applied, so all books are shown. {problems}")
         books = BookFilter(queryset=selectors.book_queryset())
     page = BookPaginator(books.qs, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
+    query = books.form.cleaned_data.get("search") if books.is_valid() else ""
+    if query and request.GET.get("page", "1") == "1":  # the next pages of a search are no new search
+        search_record(query=query, results=page.paginator.count)
     return render(
         request,
         "catalog/book_list.html",
@@ -70,6 +74,8 @@ def book_list(request):
 @require_safe
 def book_detail(request, book_id: int):
     book = selectors.book_get_active(book_id=book_id)
+    if request.method == "GET":  # a link checker's HEAD is no shopper
+        book_view_record(book_id=book.pk)
     user = request.user
     return render(
         request,

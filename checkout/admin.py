@@ -1,13 +1,23 @@
 """The staff's order pages: an order with its lines, payments and history; status changes go through
-`checkout.services`, as from the API."""
+`checkout.services`, as from the API. And the users' pages with what each customer ordered, which the
+accounts app cannot know (it sits below orders)."""
+
+from datetime import timedelta
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from accounts.admin import UserAdmin
 from core.errors import BusinessError
-from orders.models import Order, OrderItem, OrderStatus, OrderStatusChange
+from core.templatetags.shop import money
+from orders.models import SOLD_STATUSES, Order, OrderItem, OrderStatus, OrderStatusChange
 from payments.models import Payment
 
 from . import services
+from .dashboard import SHIPPING_DUE_HOURS
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -45,10 +55,26 @@ class PaymentInline(ReadOnlyInline):
     ]
 
 
+class ShippingDueFilter(admin.SimpleListFilter):
+    """The dashboard's "paid over 24 h ago, not shipped" to-do, as a filter of the order list."""
+
+    title = "shipping"
+    parameter_name = "shipping"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", f"Paid over {SHIPPING_DUE_HOURS} h ago, not shipped")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "overdue":
+            due = timezone.now() - timedelta(hours=SHIPPING_DUE_HOURS)
+            return queryset.filter(status=OrderStatus.PAID, paid_at__lt=due)
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "status", "total", "currency", "created_at", "pay_by", "paid_at"]
-    list_filter = ["status", "created_at"]
+    list_filter = ["status", ShippingDueFilter, "created_at"]
     search_fields = ["=id", "user__email", "user__username"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
@@ -99,3 +125,49 @@ class OrderAdmin(admin.ModelAdmin):
     @admin.action(description="Cancel selected orders (returns stock, refunds paid ones)")
     def cancel_orders(self, request, queryset):
         self._move(request, queryset, OrderStatus.CANCELLED)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CustomerAdmin(UserAdmin):
+    """The accounts app's user admin (its actions included), with each user's orders: how many, how many
+    were cancelled, and what they spent (paid-or-later order totals), counted in the list's own query."""
+
+    list_display = [*UserAdmin.list_display, "order_count", "cancelled_count", "total_spent"]
+    readonly_fields = [*UserAdmin.readonly_fields, "order_count", "cancelled_count", "total_spent"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                order_count=Count("orders"),
+                cancelled_count=Count("orders", filter=Q(orders__status=OrderStatus.CANCELLED)),
+                total_spent=Coalesce(
+                    Sum("orders__total", filter=Q(orders__status__in=SOLD_STATUSES)),
+                    Value(0),
+                    output_field=DecimalField(max_digits=14, decimal_places=2),
+                ),
+            )
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, ("Orders", {"fields": ["order_count", "cancelled_count", "total_spent"]})]
+
+    @admin.display(description="orders", ordering="order_count")
+    def order_count(self, user):
+        return user.order_count
+
+    @admin.display(description="cancelled", ordering="cancelled_count")
+    def cancelled_count(self, user):
+        return user.cancelled_count
+
+    @admin.display(description="spent", ordering="total_spent")
+    def total_spent(self, user):
+        return money(user.total_spent)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CheckoutConfig(AppConfig):
@@ -8,3 +9,11 @@ class CheckoutConfig(AppConfig):
     """
 
     name = "checkout"
+
+
+class BookstoreAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the back office's site (dashboard and reports) as `admin.site`; it replaces
+    "django.contrib.admin" in INSTALLED_APPS. Not this module's default config: that is CheckoutConfig."""
+
+    default = False
+    default_site = "checkout.admin_site.BookstoreAdminSite"

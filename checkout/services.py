@@ -19,6 +19,7 @@ from catalog.models import Book, StockMovement
 from catalog.services import books_lock, stock_adjust
 from core.db import with_lock_retry
 from core.errors import ServiceBusy
+from insights.services import order_line_record
 from notifications.services import email_notify
 from orders.coupons import coupon_lock_for_checkout
 from orders.exceptions import CartEmpty
@@ -85,6 +86,7 @@ def _place(*, user, shipping_address: str, coupon_code: str | None) -> Order:
             actor=user,
             order=order,
         )
+        order_line_record(book_id=item.book_id)  # counted once the transaction commits
     cart_empty_locked(cart=cart)
     email_notify(
         key=f"order:{order.pk}:placed",

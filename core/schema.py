@@ -80,6 +80,27 @@ def bad_request(*codes: str) -> OpenApiResponse:
     )
 
 
+def csv_format_parameter() -> OpenApiParameter:
+    """`?format=csv` on the staff reports that also answer as a CSV file (core.csv_export)."""
+    return OpenApiParameter(
+        "format",
+        OpenApiTypes.STR,
+        enum=["json", "csv"],
+        description="`csv` answers the whole filtered list as a CSV file (not paged); default `json`.",
+    )
+
+
+def csv_or_json(serializer, *, description: str = "") -> dict:
+    """The 200 answers of a report offered as JSON and, with `?format=csv`, as a CSV file."""
+    return {
+        (200, "application/json"): serializer,
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.STR,
+            description=description or "The same rows as a CSV file with a header line (UTF-8).",
+        ),
+    }
+
+
 DEFAULT_ERRORS = {
     "400": OpenApiResponse(BAD_REQUEST, description="Invalid input: `FieldErrors` (or a malformed body)."),
     "404": refusal(
@@ -143,7 +164,10 @@ class ShopAutoSchema(AutoSchema):
         self._register_error_components()
         for status, response in self._default_errors().items():
             if status not in responses:
-                responses[status] = self._get_response_for_code(response, status, direction=direction)
+                # Error bodies are JSON whatever the view renders otherwise (a CSV report, say).
+                responses[status] = self._get_response_for_code(
+                    response, status, ["application/json"], direction=direction
+                )
         if self._query_parameters() and "414" not in responses:
             responses["414"] = self._get_response_for_code(URI_TOO_LONG, "414", ["text/html"], direction)
         return dict(sorted(responses.items()))

@@ -24,6 +24,12 @@ class CouponAdminForm(ServiceRulesModelForm):
             for attribute in ("max_length", "max_digits", "decimal_places", "min_value", "max_value"):
                 if hasattr(field, attribute):
                     setattr(field, attribute, None)
+        # The admin's split date/time inputs share one <label>, which names only the date input: each
+        # gets its own accessible name.
+        for name in ("valid_from", "valid_until"):
+            field = self.fields[name]
+            for widget, part in zip(getattr(field.widget, "widgets", ()), ("date", "time"), strict=False):
+                widget.attrs["aria-label"] = f"{field.label}: {part}"
 
     def clean(self):
         cleaned = super().clean()

@@ -2,19 +2,23 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 
-from catalog.serializers import BookSerializer
+from catalog.selectors import low_stock_books
+from core.csv_export import CSVExportMixin, csv_response
 from core.pagination import StandardPagination
-from core.schema import refusal
+from core.schema import csv_format_parameter, csv_or_json, refusal
 
-from . import coupons, selectors
+from . import coupons, reports, selectors
 from .models import Coupon
 from .serializers import (
     CouponSerializer,
+    InventoryQuerySerializer,
+    InventoryRowSerializer,
+    LowStockBookSerializer,
     LowStockQuerySerializer,
     SalesReportQuerySerializer,
     SalesReportSerializer,
@@ -66,15 +70,41 @@ class AdminReportViewSet(viewsets.ViewSet):
         report = selectors.sales_report(**query.validated_data)
         return Response(SalesReportSerializer(report).data)
 
-    @extend_schema(parameters=[LowStockQuerySerializer], responses=BookSerializer(many=True))
+    @extend_schema(parameters=[LowStockQuerySerializer], responses=LowStockBookSerializer(many=True))
     @action(detail=False, methods=["get"], url_path="low-stock")
     def low_stock(self, request):
         query = LowStockQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.low_stock_books(**query.validated_data), request, view=self
-        )
+        page = paginator.paginate_queryset(low_stock_books(**query.validated_data), request, view=self)
         return paginator.get_paginated_response(
-            BookSerializer(page, many=True, context={"request": request}).data
+            LowStockBookSerializer(page, many=True, context={"request": request}).data
+        )
+
+
+class AdminInventoryViewSet(CSVExportMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """/api/admin/reports/inventory/: each book's stock, sales velocity, days of cover and reorder
+    suggestion (orders.reports), most urgent first."""
+
+    permission_classes = [IsAdminUser]
+    serializer_class = InventoryRowSerializer
+    filter_backends = []  # the query is InventoryQuerySerializer's
+
+    def get_queryset(self):
+        query = InventoryQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return reports.inventory_queryset(**query.validated_data)
+
+    @extend_schema(
+        parameters=[InventoryQuerySerializer, csv_format_parameter()],
+        responses=csv_or_json(InventoryRowSerializer(many=True)),
+    )
+    def list(self, request, *args, **kwargs):
+        """`?format=csv` answers every matching book as a CSV file (not paged)."""
+        if not self.wants_csv():
+            return super().list(request, *args, **kwargs)
+        return csv_response(
+            filename="inventory.csv",
+            header=reports.INVENTORY_CSV_HEADER,
+            rows=reports.inventory_csv_rows(self.get_queryset()),
         )

@@ -1,11 +1,10 @@
 """Order reads: a customer's own orders, the staff views and the sales reports."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import Count, QuerySet, Sum
-from django.utils import timezone
 
-from catalog.selectors import book_queryset
+from core.dates import filter_days
 from core.errors import NotFound
 
 from .models import SOLD_STATUSES, Order, OrderItem
@@ -23,50 +22,45 @@ def book_purchased_by(*, user, book_id: int) -> bool:
     ).exists()
 
 
-def _day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime | None, datetime | None]:
-    start = timezone.make_aware(datetime.combine(date_from, time.min)) if date_from else None
-    # The range ends where the day after `to` begins; the calendar's last day has no day after it.
-    end = None
-    if date_to and date_to < date.max:
-        end = timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min))
-    return start, end
-
-
 def sales_report(*, date_from: date | None = None, date_to: date | None = None, top: int = 10) -> dict:
     """Orders, revenue and units over paid-or-later orders placed between the two days (inclusive).
 
     Top books are one row per book, named by its catalog title: the lines' snapshot titles may differ
     from order to order once the title has been edited.
     """
-    start, end = _day_bounds(date_from, date_to)
-    orders = Order.objects.filter(status__in=SOLD_STATUSES)
-    if start:
-        orders = orders.filter(created_at__gte=start)
-    if end:
-        orders = orders.filter(created_at__lt=end)
+    orders = sold_orders(date_from=date_from, date_to=date_to)
     totals = orders.aggregate(orders=Count("id"), revenue=Sum("total"))
     items = OrderItem.objects.filter(order__in=orders)
-    top_books = [
+    return {
+        "orders": totals["orders"],
+        "revenue": totals["revenue"] or 0,
+        "items_sold": items.aggregate(units=Sum("quantity"))["units"] or 0,
+        "top_books": top_books(orders=orders, limit=top),
+    }
+
+
+def sold_orders(*, date_from: date | None = None, date_to: date | None = None) -> QuerySet:
+    """Paid-or-later orders placed between the two days (inclusive; None leaves that end open)."""
+    return filter_days(Order.objects.filter(status__in=SOLD_STATUSES), "created_at", date_from, date_to)
+
+
+def top_books(*, orders: QuerySet, limit: int) -> list[dict]:
+    """The best-selling books of `orders` by copies: `{book_id, title, quantity, revenue}`, one query."""
+    rows = (
+        OrderItem.objects.filter(order__in=orders)
+        .values("book_id", "book__title")
+        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by("-quantity", "book_id")[:limit]
+    )
+    return [
         {
             "book_id": row["book_id"],
             "title": row["book__title"],
             "quantity": row["quantity"],
             "revenue": row["revenue"],
         }
-        for row in items.values("book_id", "book__title")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-quantity", "book_id")[:top]
+        for row in rows
     ]
-    return {
-        "orders": totals["orders"],
-        "revenue": totals["revenue"] or 0,
-        "items_sold": items.aggregate(units=Sum("quantity"))["units"] or 0,
-        "top_books": top_books,
-    }
-
-
-def low_stock_books(*, threshold: int) -> QuerySet:
-    return book_queryset().filter(stock__lte=threshold).order_by("stock", "title", "id")
 
 
 def order_status_for_user(*, user, order_id: int) -> str:

@@ -1,9 +1,13 @@
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from catalog.models import Genre
+from catalog.serializers import BookSerializer
+from catalog.validation import BOOK_MAX_LOW_STOCK_THRESHOLD
 from core.fields import AnyDecimalField
 
 from .models import Coupon, OrderItem, OrderStatusChange
+from .reports import DEFAULT_COVER_DAYS, MAX_COVER_DAYS, days_of_cover, velocity
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -83,4 +87,64 @@ class SalesReportSerializer(serializers.Serializer):
 
 
 class LowStockQuerySerializer(serializers.Serializer):
-    threshold = serializers.IntegerField(min_value=0, max_value=1_000_000, default=5)
+    threshold = serializers.IntegerField(
+        min_value=0,
+        max_value=BOOK_MAX_LOW_STOCK_THRESHOLD,
+        required=False,
+        help_text="List books at or under this many copies; without it, each book's own `low_stock_threshold`.",
+    )
+
+
+class LowStockBookSerializer(BookSerializer):
+    """A book as the low-stock report shows it: with the count at or under which it is low."""
+
+    class Meta(BookSerializer.Meta):
+        fields = [*BookSerializer.Meta.fields, "low_stock_threshold"]
+
+
+class InventoryQuerySerializer(serializers.Serializer):
+    cover_days = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_COVER_DAYS,
+        default=DEFAULT_COVER_DAYS,
+        help_text="Days of sales the reorder suggestion covers (default 30).",
+    )
+    genre = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Genre.objects.all(),
+        required=False,
+        help_text="A genre's slug: its books and those of its sub-genres.",
+    )
+    needs_reorder = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only books with (true) or without (false) a suggestion.",
+    )
+
+
+class InventoryRowSerializer(serializers.Serializer):
+    """A book's stock against its sales (formulas in orders/reports.py and the README)."""
+
+    book_id = serializers.IntegerField(source="pk")
+    isbn = serializers.CharField()
+    title = serializers.CharField()
+    author = serializers.CharField()
+    genre = serializers.CharField(source="genre.slug", allow_null=True, default=None)
+    stock = serializers.IntegerField()
+    low_stock_threshold = serializers.IntegerField()
+    sold_30d = serializers.IntegerField(help_text="Copies sold in paid-or-later orders of the last 30 days.")
+    copies_per_day = serializers.SerializerMethodField(help_text="sold_30d / 30.")
+    days_of_cover = serializers.SerializerMethodField(
+        help_text="stock / copies_per_day; null when nothing sold."
+    )
+    reorder = serializers.IntegerField(help_text="Suggested copies to order (0: none).")
+
+    @extend_schema_field(serializers.DecimalField(max_digits=12, decimal_places=2))
+    def get_copies_per_day(self, book) -> str:
+        return str(velocity(book.sold_30d))
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=1, allow_null=True))
+    def get_days_of_cover(self, book) -> str | None:
+        cover = days_of_cover(book.days_of_cover)
+        return None if cover is None else str(cover)

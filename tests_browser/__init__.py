@@ -2,6 +2,7 @@
 live server. Fixtures live in `tests_browser.fixtures` (loaded by the root conftest); helpers that
 tests import live here."""
 
+from .accessibility import accessibility_violations
 from .helpers import screenshot
 
-__all__ = ["screenshot"]
+__all__ = ["accessibility_violations", "screenshot"]

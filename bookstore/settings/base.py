@@ -14,7 +14,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the back office's dashboard and report pages (checkout/admin_site.py).
+    "checkout.apps.BookstoreAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -30,6 +31,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
     "notifications",
+    "insights",
     "accounts",
     "catalog",
     "cart",

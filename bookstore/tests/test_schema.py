@@ -184,7 +184,9 @@ def test_an_admin_order_without_coupon_is_documented_as_null(schema):
 def test_the_low_stock_report_is_documented_as_a_page(schema):
     operation = schema["paths"]["/api/admin/reports/low-stock/"]["get"]
 
-    assert body_schema(operation["responses"]["200"]) == {"$ref": "#/components/schemas/PaginatedBookList"}
+    assert body_schema(operation["responses"]["200"]) == {
+        "$ref": "#/components/schemas/PaginatedLowStockBookList"
+    }
     assert {"page", "page_size", "threshold"} <= {p["name"] for p in operation["parameters"]}
 
 

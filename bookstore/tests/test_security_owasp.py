@@ -227,6 +227,8 @@ STAFF_ROUTES = [
     ("post", "/api/admin/coupons/"),
     ("get", "/api/admin/reports/sales/"),
     ("get", "/api/admin/reports/low-stock/"),
+    ("get", "/api/admin/reports/stock-movements/"),
+    ("get", "/api/admin/reports/inventory/"),
     ("get", "/api/admin/payments/"),
     ("post", "/api/books/"),
     ("patch", "/api/books/{book}/"),

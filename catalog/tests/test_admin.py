@@ -119,10 +119,10 @@ def test_change_page_shows_the_stock_ledger(admin_client, staff):
     response = admin_client.get(change_url(book))
 
     assert response.status_code == 200
-    (inline,) = response.context["inline_admin_formsets"]
-    shown = [form.instance for form in inline.formset.forms]
+    ledger, _prices = response.context["inline_admin_formsets"]
+    shown = [form.instance for form in ledger.formset.forms]
     assert [(m.delta, m.stock_after) for m in shown] == [(-2, 5), (7, 7)]
-    assert not inline.formset.extra_forms
+    assert not ledger.formset.extra_forms
     assert b"first delivery" in response.content
     assert b"Manual adjustment" in response.content
 

@@ -71,11 +71,16 @@ def test_admin_change_form(waiting_room, client, django_capture_on_commit_callba
         "price": "10.00",
         "stock": "4",
         "stock_reason": "restock",
+        "low_stock_threshold": "5",
         "genre": book.genre_id,
         "stock_movements-TOTAL_FORMS": "0",
         "stock_movements-INITIAL_FORMS": "0",
         "stock_movements-MIN_NUM_FORMS": "0",
         "stock_movements-MAX_NUM_FORMS": "1000",
+        "price_changes-TOTAL_FORMS": "0",
+        "price_changes-INITIAL_FORMS": "0",
+        "price_changes-MIN_NUM_FORMS": "0",
+        "price_changes-MAX_NUM_FORMS": "1000",
     }
 
     with django_capture_on_commit_callbacks(execute=True):
