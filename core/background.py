@@ -146,7 +146,7 @@ class EmbeddedScheduler:
         now = now or datetime.now(UTC)
         current_app.autodiscover_tasks(force=True)
         ran = []
-        for name, entry in current_app.conf.beat_schedule.items():
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             last_run_key = LAST_RUN_KEY.format(name=name)
             last_run = cache.get(last_run_key)
             if last_run is not None and not _is_due(entry["schedule"], last_run=last_run, now=now):
