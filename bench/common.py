@@ -56,7 +56,6 @@ def prepare_scratch_database(env: dict[str, str]) -> None:
     print(f"Scratch database {env['DATABASE_URL']} …", flush=True)
     recreate_mysql_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input")
-    manage(env, "createcachetable")
     import django
 
     django.setup()
