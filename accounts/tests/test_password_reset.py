@@ -236,7 +236,9 @@ def test_the_reset_link_opens_the_shops_page_on_site_url_whatever_host_was_asked
     settings.ALLOWED_HOSTS = ["evil.example", "testserver"]
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = api_client.post(REQUEST_URL, {"email": user.email}, format="json", HTTP_HOST="evil.example")
+        response = api_client.post(
+            REQUEST_URL, {"email": user.email}, format="json", HTTP_HOST="evil.example"
+        )
 
     assert response.status_code == 204
     [message] = mail.outbox
