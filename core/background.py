@@ -29,7 +29,7 @@ from celery import current_app
 from celery.schedules import maybe_schedule
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, connections, transaction
+from django.db import connections, transaction
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 logger = logging.getLogger(__name__)
@@ -136,7 +136,6 @@ class EmbeddedScheduler:
             except Exception:
                 logger.exception("background scheduler: tick failed")
             finally:
-                close_old_connections()
                 connections.close_all()
 
     def tick(self, *, now: datetime | None = None) -> list[str]:
@@ -149,11 +148,12 @@ class EmbeddedScheduler:
         for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
             last_run_key = LAST_RUN_KEY.format(name=name)
             last_run = cache.get(last_run_key)
-            if last_run is not None and not _is_due(entry["schedule"], last_run=last_run, now=now):
+            if last_run is None:  # first seen: its first run comes one period later
+                cache.set(last_run_key, now, timeout=None)
+                continue
+            if not _is_due(entry["schedule"], last_run=last_run, now=now):
                 continue
             cache.set(last_run_key, now, timeout=None)
-            if last_run is None:
-                continue
             try:
                 current_app.tasks[entry["task"]](*entry.get("args", ()), **entry.get("kwargs", {}))
             except Exception:

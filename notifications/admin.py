@@ -3,12 +3,14 @@ with "Retry now" (notifications.services.notifications_retry) for those that can
 
 from django.contrib import admin, messages
 
+from core.admin import ReadOnlyAdmin
+
 from . import services
 from .models import EmailNotification, FailedEmailNotification, NotificationStatus
 
 
 @admin.register(EmailNotification)
-class EmailNotificationAdmin(admin.ModelAdmin):
+class EmailNotificationAdmin(ReadOnlyAdmin):
     list_display = ["key", "to", "subject", "status", "attempts", "created_at", "sent_at", "next_attempt_at"]
     list_filter = ["status", "template"]
     search_fields = ["key", "to"]
@@ -28,15 +30,6 @@ class EmailNotificationAdmin(admin.ModelAdmin):
         "html",
     ]
     actions = ["retry_now"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_retry_permission(self, request):
         return request.user.has_perm("notifications.change_emailnotification")
