@@ -10,5 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        sent, due = notifications_deliver_due()
-        self.stdout.write(f"Sent {sent} of {due} due email(s).")
+        sent, tried = notifications_deliver_due()
+        self.stdout.write(f"Sent {sent} of {tried} due email(s).")
