@@ -21,4 +21,4 @@ RUN useradd --create-home shop && mkdir -p /app/media && chown shop /app/media
 USER shop
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/api/health/').status != 200)"
-CMD ["sh", "-c", "python manage.py migrate --no-input && python manage.py createcachetable && exec gunicorn"]
+CMD ["sh", "-c", "python manage.py migrate --no-input && exec gunicorn"]

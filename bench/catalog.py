@@ -170,7 +170,6 @@ def _load(database: str, server_url: str, books: int) -> None:
     from catalog.search import FULLTEXT_COLUMNS, FULLTEXT_INDEX
 
     call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     genres = Genre.objects.bulk_create([Genre(name=f"Genre {n}", slug=f"genre-{n}") for n in range(30)])
     genre_ids = {genre.slug: genre.pk for genre in genres}
 

@@ -66,7 +66,6 @@ def prepare_scratch_database(env: dict[str, str]) -> None:
     else:
         recreate_mysql_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input")
-    manage(env, "createcachetable")
     import django
 
     django.setup()

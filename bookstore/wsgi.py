@@ -1,16 +1,23 @@
-"""
-WSGI config for bookstore project.
+"""The WSGI application (gunicorn, and `manage.py runserver` through WSGI_APPLICATION).
 
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
+Without a task broker (settings.BACKGROUND_TASKS == "embedded") each serving process also runs the
+periodic jobs itself (core.background.EmbeddedScheduler), started by its first request: after the fork,
+so a preloading server's master never holds the thread.
 """
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from core.background import embedded_scheduler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.production")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+
+def application(environ, start_response):
+    if settings.BACKGROUND_TASKS == "embedded":
+        embedded_scheduler.ensure_started()
+    return django_application(environ, start_response)

@@ -88,14 +88,15 @@ def _place(*, user, shipping_address: str, coupon_code: str | None) -> Order:
         )
         order_line_record(book_id=item.book_id)  # counted once the transaction commits
     cart_empty_locked(cart=cart)
+    if order.total == 0:
+        order_status_change(order=order, to_status=OrderStatus.PAID, note="Nothing to pay.")
+    # Rendered now, so after the status: a free order's confirmation does not ask for payment.
     email_notify(
         key=f"order:{order.pk}:placed",
         template="orders/email/order_confirmation",
         to=user.email,
         context={"order": order, "user": user},
     )
-    if order.total == 0:
-        order_status_change(order=order, to_status=OrderStatus.PAID, note="Nothing to pay.")
     logger.info("order %s placed by user %s: total %s %s", order.pk, user.pk, order.total, order.currency)
     return order
 

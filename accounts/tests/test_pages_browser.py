@@ -108,7 +108,7 @@ def test_register_shows_duplicate_email_and_weak_password_errors(page):
 
 
 def test_password_reset_by_email_then_the_new_password_works(page, live_server, settings):
-    settings.SHOP_BASE_URL = live_server.url
+    settings.SITE_URL = live_server.url
     user = UserFactory()
 
     page.goto("/accounts/login/")

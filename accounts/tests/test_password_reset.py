@@ -226,3 +226,27 @@ def test_reset_requests_are_throttled(request_reset, user):
     assert response.status_code == 429, response.content
     assert response.json()["code"] == "throttled"
     assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_the_reset_link_opens_the_shops_page_on_site_url_whatever_host_was_asked(
+    api_client, client, user, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://shop.example.com:8080"
+    settings.ALLOWED_HOSTS = ["evil.example", "testserver"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post(
+            REQUEST_URL, {"email": user.email}, format="json", HTTP_HOST="evil.example"
+        )
+
+    assert response.status_code == 204
+    [message] = mail.outbox
+    html = message.alternatives[0][0]
+    reset = mailed_reset(message)
+    path = f"/accounts/password-reset/confirm/{reset['uid']}/{reset['token']}/"
+    assert re.findall(r"https?://[^\s\"<>]+", message.body) == [f"http://shop.example.com:8080{path}"]
+    assert re.findall(r"https?://[^\s\"<>]+", html) == [f"http://shop.example.com:8080{path}"]
+    assert "evil.example" not in message.body + html
+    page = client.get(path)
+    assert page.status_code == 200 and page.templates[0].name == "accounts/password_reset_confirm.html"

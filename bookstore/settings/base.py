@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from .backends import caches_for, email_security
 from .database import database_from_url
 from .env import env_bool, env_int, env_list, env_str
 
@@ -100,27 +101,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Shared by every process of one deployment (login throttling must not multiply per worker).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "bookstore_cache",
-    },
-    # Derived catalog reads (large list counts, book list pages), per process and bounded: they may lag by
-    # their timeouts, cost no query to read, and can never evict the shared throttling entries above.
-    "catalog": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "catalog",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-    # Word searches' hits (catalog.search.search_hits): shared by every process and server, because one
-    # search for a common word costs the database far more than reading this table does.
-    "search": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "bookstore_search_cache",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
-    },
-}
+# Shared by every process of one deployment (login throttling must not multiply per worker): Redis when
+# REDIS_URL is set, else tables in the database (created by `migrate`, see core/migrations).
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = caches_for(redis_url=REDIS_URL)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -137,15 +121,61 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+# --- Email (see notifications/: every message goes through the outbox, sent by the background tasks) -
+_named_mail_server = env_str("EMAIL_HOST", "")
+EMAIL_HOST = _named_mail_server or "localhost"
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS, EMAIL_USE_SSL = email_security(
+    use_tls=env_bool("EMAIL_USE_TLS", False), use_ssl=env_bool("EMAIL_USE_SSL", False)
+)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+# SMTP as soon as a mail server is named; the console otherwise (nothing leaves the machine).
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _named_mail_server
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or str(BASE_DIR / "sent-emails")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Bookstore <shop@bookstore.local>")
+# A failing message is tried again after 1, 2, 4 ... minutes (at most an hour apart) until this many
+# hours after the event, then marked failed for staff (admin: "Failed notifications").
+NOTIFICATION_RETRY_HOURS = env_int("NOTIFICATION_RETRY_HOURS", 24)
+
+# --- Background tasks (Celery) ---------------------------------------------------------------------
+# With a broker, `celery -A bookstore worker` runs the tasks and `celery -A bookstore beat` the periodic
+# jobs. Without one ("embedded", a single machine), the web process runs them itself in background
+# threads (core/background.py).
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or REDIS_URL
+BACKGROUND_TASKS = "celery" if CELERY_BROKER_URL else "embedded"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # Django's LOGGING stays in charge
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queuing a task must never hold up a request: a broker that does not answer is given up on quickly,
+# and the outbox's periodic sweep sends what was not queued.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    "deliver-due-notifications": {
+        "task": "notifications.tasks.deliver_due_notifications",
+        "schedule": 30.0,
+    },
+    "expire-unpaid-orders": {"task": "checkout.tasks.expire_unpaid_orders", "schedule": 60.0},
+    "retry-refunds": {"task": "payments.tasks.retry_refunds", "schedule": 5 * 60.0},
+    "flush-insights": {"task": "insights.tasks.flush_insights", "schedule": 5 * 60.0},
+}
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 
 # --- Shop ----------------------------------------------------------------------------------------
-# Where shoppers reach the site; links in emails are built from it (mail is rendered without a request).
-SHOP_BASE_URL = env_str("SHOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where shoppers reach the site: every link in an email is built from it, never from a request's Host.
+# SHOP_BASE_URL is its former name, still read for one release.
+SITE_URL = (env_str("SITE_URL", "") or env_str("SHOP_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
 SHOP_CURRENCY = env_str("SHOP_CURRENCY", "USD").upper()
 PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 30)
 COVER_MAX_BYTES = 5 * 1024 * 1024

@@ -1,4 +1,4 @@
-"""Test settings: fast hashing, in-memory mail, local-memory cache per process."""
+"""Test settings: fast hashing, in-memory mail, local-memory cache per process, tasks run eagerly."""
 
 from .base import *  # noqa: F403
 
@@ -10,6 +10,10 @@ CACHES = {
     "catalog": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "catalog"},
     "search": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search"},
 }
+# Tasks queued on commit run at once, in the caller (the real worker: bookstore/tests/test_celery_worker.py).
+BACKGROUND_TASKS = "celery"
+CELERY_BROKER_URL = "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = True
 # Tests see every write at once; test_book_list_cache and test_search_hits turn these on.
 BOOK_LIST_CACHE_SECONDS = 0
 SEARCH_CACHE_SECONDS = 0

@@ -27,8 +27,9 @@ def url_exists(name: str, *args, **kwargs) -> bool:
 
 @register.simple_tag
 def absolute_url(name: str, *args, **kwargs) -> str:
-    """A full link to a named page for places without a request (emails): SHOP_BASE_URL + path."""
-    return settings.SHOP_BASE_URL + reverse(name, args=args, kwargs=kwargs)
+    """A full link to a named page for places without a request (emails): SITE_URL + path, never the
+    Host of whatever request caused the mail."""
+    return settings.SITE_URL + reverse(name, args=args, kwargs=kwargs)
 
 
 @register.filter

@@ -26,7 +26,7 @@ def test_url_exists_in_a_template():
 
 
 def test_absolute_url_uses_shop_base_url(settings):
-    settings.SHOP_BASE_URL = "https://books.example.com"
+    settings.SITE_URL = "https://books.example.com"
 
     assert absolute_url("catalog:book_detail", book_id=7) == "https://books.example.com/books/7/"
 

@@ -1,0 +1,33 @@
+"""The notifications app's tests mail a small template of their own (tests/templates/), so that they
+need no app above this one."""
+
+from pathlib import Path
+
+import pytest
+
+from notifications.services import email_notify
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "notifications/email/shelf"
+
+
+@pytest.fixture(autouse=True)
+def _test_templates(settings):
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], TEMPLATES_DIR]}]
+
+
+def notify(key: str = "shelf:1:counted", *, to: str = "ada@example.com", count: int = 3) -> None:
+    email_notify(
+        key=key, to=to, template=TEMPLATE, context={"name": "Ada", "shelf": "Shelf 1", "count": count}
+    )
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    """A superuser's admin session (the accounts app's factories sit above this app)."""
+    admin = django_user_model.objects.create_superuser(
+        username="admin", email="admin@example.com", password="a-long-admin-password"
+    )
+    client.force_login(admin)
+    return client
