@@ -12,6 +12,8 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "django-insecure-dev-only-key-change-m
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The shop's "form expired" page, or the API's JSON error under /api/.
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -174,7 +176,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

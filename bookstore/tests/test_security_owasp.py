@@ -6,6 +6,7 @@ same front doors an attacker would use. Other test modules go deeper; this one i
 
 import importlib
 import io
+import json
 import re
 from decimal import Decimal
 
@@ -198,6 +199,48 @@ def test_api4_search_text_is_bounded(api_client):
     assert api_client.get("/api/books/", {"search": "x" * 5000}).status_code == 400
 
 
+DEEP_JSON = "[" * 1000 + "]" * 1000  # 2 KB; the finding's body
+
+
+@pytest.mark.parametrize(
+    ("caller", "path"),
+    [
+        ("anonymous", "/api/auth/login/"),
+        ("anonymous", "/api/auth/register/"),
+        ("anonymous", "/api/auth/password-reset/"),
+        ("anonymous", "/api/auth/refresh/"),
+        ("customer", "/api/cart/items/"),
+        ("customer", "/api/orders/"),
+        ("customer", "/api/users/me/password/"),
+    ],
+)
+@pytest.mark.parametrize(
+    "body",
+    [DEEP_JSON, '{"email": ' * 40 + '"x"' + "}" * 40],
+    ids=["recursion-deep", "deeper-than-any-input"],
+)
+def test_api4_finding1_deeply_nested_json_is_a_400_with_the_error_body(alice, caller, path, body):
+    """Finding 1: a body nested ~1,000 levels deep was a 500 (HTML) on every JSON endpoint."""
+    client = client_for(alice) if caller == "customer" else APIClient()
+
+    response = client.post(path, body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail", "code"}
+    assert response.json()["code"] == "parse_error"
+    assert not Order.objects.exists() and not CartItem.objects.exists()
+    assert mail.outbox == []
+
+
+def test_api4_finding1_a_deep_body_on_a_patch_changes_nothing(alice):
+    response = client_for(alice).patch("/api/users/me/", DEEP_JSON, content_type="application/json")
+
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")
+    alice.refresh_from_db()
+    assert alice.first_name == "Ada"
+
+
 def test_api4_uploads_over_5_mb_are_refused(staff_client, settings, tmp_path):
     book = BookFactory()
     buffer = io.BytesIO()
@@ -327,11 +370,30 @@ def _load_production_settings():
     return importlib.reload(production)
 
 
+def _real_stripe_env() -> dict[str, str]:
+    import secrets
+
+    return {
+        "STRIPE_SECRET_KEY": "sk_test_" + secrets.token_urlsafe(24),
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_" + secrets.token_urlsafe(24),
+        "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_urlsafe(24),
+    }
+
+
 @pytest.fixture
-def production_settings(monkeypatch):
+def production_env(monkeypatch):
+    """What an operator must set for production to start (README, "Production")."""
     import secrets
 
     monkeypatch.setenv("DJANGO_SECRET_KEY", secrets.token_urlsafe(48))
+    monkeypatch.delenv("STRIPE_API_BASE", raising=False)
+    for name, value in _real_stripe_env().items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+@pytest.fixture
+def production_settings(production_env):
     return _load_production_settings()
 
 
@@ -344,15 +406,55 @@ def test_api8_production_settings_lock_cookies_and_transport(production_settings
 
 
 @pytest.mark.parametrize("key", [None, "django-insecure-" + "a1b2c3d4e5" * 6, "k" * 64, "short-Key-1"])
-def test_api8_production_refuses_to_start_without_a_real_key(monkeypatch, key):
+def test_api8_production_refuses_to_start_without_a_real_key(production_env, key):
     from django.core.exceptions import ImproperlyConfigured
 
     if key is None:
-        monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+        production_env.delenv("DJANGO_SECRET_KEY", raising=False)
     else:
-        monkeypatch.setenv("DJANGO_SECRET_KEY", key)
+        production_env.setenv("DJANGO_SECRET_KEY", key)
 
     with pytest.raises(ImproperlyConfigured):
+        _load_production_settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("STRIPE_WEBHOOK_SECRET", None),
+        ("STRIPE_WEBHOOK_SECRET", ""),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_localstripe"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_short"),
+        ("STRIPE_WEBHOOK_SECRET", "not-a-stripe-secret-at-all-0123456789"),
+        ("STRIPE_SECRET_KEY", None),
+        ("STRIPE_SECRET_KEY", "sk_test_localstripe"),
+        ("STRIPE_PUBLISHABLE_KEY", None),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe"),
+    ],
+)
+def test_api8_finding7_production_refuses_to_start_without_real_stripe_secrets(production_env, name, value):
+    """Finding 7: production fell back to the README's webhook secret, so anyone could sign "paid"."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    if value is None:
+        production_env.delenv(name, raising=False)
+    else:
+        production_env.setenv(name, value)
+
+    with pytest.raises(ImproperlyConfigured, match=name):
+        _load_production_settings()
+
+
+def test_api8_finding7_an_emulator_may_take_made_up_keys_but_never_the_demo_webhook_secret(production_env):
+    from django.core.exceptions import ImproperlyConfigured
+
+    production_env.setenv("STRIPE_API_BASE", "http://127.0.0.1:8420")
+    production_env.setenv("STRIPE_SECRET_KEY", "sk_test_localstripe")
+    production_env.setenv("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
+    assert _load_production_settings().STRIPE_API_BASE == "http://127.0.0.1:8420"
+
+    production_env.setenv("STRIPE_WEBHOOK_SECRET", "whsec_localstripe")
+    with pytest.raises(ImproperlyConfigured, match="STRIPE_WEBHOOK_SECRET"):
         _load_production_settings()
 
 
@@ -368,7 +470,9 @@ def test_api8_the_deploy_check_passes_with_production_settings(tmp_path):
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
         "DJANGO_ALLOWED_HOSTS": "shop.example.com",
         "DATABASE_URL": "sqlite://:memory:",
+        **_real_stripe_env(),
     }
+    env.pop("STRIPE_API_BASE", None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -384,6 +488,58 @@ def test_api8_shopper_forms_enforce_csrf(alice):
     browser.force_login(alice)
     assert browser.post("/accounts/logout/").status_code == 403
     assert browser.post("/accounts/login/", {"email": alice.email, "password": "x"}).status_code == 403
+
+
+def test_api8_finding6_a_host_not_served_here_gets_the_error_body_under_the_api():
+    """Finding 6: errors Django raises before DRF (bad Host, oversized body, CSRF) were HTML pages."""
+    response = Client().post(
+        "/api/auth/login/", {}, content_type="application/json", HTTP_HOST="evil.example"
+    )
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert set(response.json()) == {"detail", "code"}
+    assert Client().get("/", HTTP_HOST="evil.example")["Content-Type"].startswith("text/html")
+
+
+def test_api8_finding6_a_body_over_the_upload_limit_is_a_413_with_the_error_body(alice, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    body = {"email": alice.email, "password": "p" * 2048}
+
+    response = APIClient().post("/api/auth/login/", body, format="json")
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large.", "code": "too_large"}
+    alice.refresh_from_db()
+    assert alice.last_login is None
+
+
+def test_api8_finding6_a_csrf_failure_outside_drf_gets_the_error_body_under_the_api():
+    from django.conf import settings as django_settings
+    from django.test import RequestFactory
+    from django.urls import get_callable
+
+    csrf_failure = get_callable(django_settings.CSRF_FAILURE_VIEW)
+
+    api = csrf_failure(RequestFactory().post("/api/anything/"), reason="CSRF cookie not set.")
+    page = csrf_failure(RequestFactory().post("/accounts/login/"), reason="CSRF cookie not set.")
+
+    assert (api.status_code, api["Content-Type"]) == (403, "application/json")
+    assert set(json.loads(api.content)) == {"detail", "code"}
+    assert page.status_code == 403 and page["Content-Type"].startswith("text/html")
+
+
+def test_api8_finding6_a_permission_denied_outside_drf_gets_the_error_body_under_the_api():
+    from django.core.exceptions import PermissionDenied
+    from django.test import RequestFactory
+    from django.urls import get_resolver
+
+    handler = get_resolver().resolve_error_handler(403)
+
+    response = handler(RequestFactory().get("/api/anything/"), exception=PermissionDenied())
+
+    assert (response.status_code, response["Content-Type"]) == (403, "application/json")
+    assert set(json.loads(response.content)) == {"detail", "code"}
 
 
 def test_api8_errors_do_not_leak_internals(api_client):
