@@ -28,6 +28,8 @@ from .serializers import (
     CoverUploadSerializer,
     GenreSerializer,
     PreBookingSerializer,
+    PreferencesSerializer,
+    PreferencesUpdateSerializer,
     StockUpdateSerializer,
     WishlistItemSerializer,
 )
@@ -191,3 +193,24 @@ class PreBookingViewSet(viewsets.GenericViewSet):
         """Cancels the pre-booking (it stays in the list as `cancelled`)."""
         services.prebooking_cancel(user=request.user, prebooking_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PreferencesViewSet(viewsets.GenericViewSet):
+    """/api/users/me/preferences/: the caller's preferences (the defaults until they change one)."""
+
+    serializer_class = PreferencesSerializer
+    permission_classes = [IsAuthenticated]
+
+    def retrieve(self, request):
+        return Response(self.get_serializer(selectors.preferences_for(user=request.user)).data)
+
+    @extend_schema(
+        request=PreferencesUpdateSerializer,
+        responses=PreferencesSerializer,
+        description="Changes the preferences sent; an unknown genre slug is a 400 and changes nothing.",
+    )
+    def partial_update(self, request):
+        payload = PreferencesUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        preferences = services.preferences_update(user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(preferences).data)

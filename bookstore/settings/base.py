@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -50,6 +49,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A revoked browser login is logged out; a new one gets its row (accounts/login_sessions.py).
+    "accounts.middleware.LoginSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the refusals page views raise (and leaves /api/ to DRF).
@@ -105,6 +106,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "bookstore_cache",
+        # Django's default of 300 entries would cull live login-failure counts under a password spray.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     },
     # Derived catalog reads (large list counts, book list pages), per process and bounded: they may lag by
     # their timeouts, cost no query to read, and can never evict the shared throttling entries above.
@@ -153,8 +156,14 @@ COVER_MAX_BYTES = 5 * 1024 * 1024
 BOOK_LIST_CACHE_SECONDS = env_int("BOOK_LIST_CACHE_SECONDS", 10)
 # Seconds a word search's hits are kept in the "search" cache (0: never); see catalog/search.py.
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
+# Failed logins per account, and per client address (0: no limit); see accounts/login_throttle.py.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 50)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# Reverse proxies whose X-Forwarded-For names the client (for throttling and the login list).
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", [])
+# core.background: run "off the request" work at once, in the caller's thread (the tests do).
+BACKGROUND_TASKS_EAGER = False
 
 # --- Stripe --------------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_localstripe")
@@ -190,14 +199,12 @@ REST_FRAMEWORK = {
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "ALGORITHM": "HS256",
     "SIGNING_KEY": SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
-    # Tokens carry a hash of the password hash: a password change or reset revokes every token.
-    "CHECK_REVOKE_TOKEN": True,
+    # Revocation goes by login session (accounts/tokens.py): a password change keeps the caller's own.
+    "CHECK_REVOKE_TOKEN": False,
     "CHECK_USER_IS_ACTIVE": True,
 }
 

@@ -24,3 +24,7 @@ WHITENOISE_AUTOREFRESH = True
 
 # Request lines would drown pytest's captured output; warnings and errors still show.
 LOGGING["loggers"]["bookstore.request"]["level"] = "WARNING"  # noqa: F405
+
+# Work "off the request" (core.background) runs at once, so tests see its effects; the password reset
+# timing test turns it off.
+BACKGROUND_TASKS_EAGER = True
