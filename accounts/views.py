@@ -135,7 +135,7 @@ def password_change_view(request):
             )
         except (ValidationError, BusinessError) as exc:
             form_add_service_errors(form, exc)
-            status = getattr(exc, "status_code", 400)
+            status = exc.status_code if isinstance(exc, BusinessError) else 200
         else:
             # The session carries a hash of the password: refresh it so this browser stays logged in.
             update_session_auth_hash(request, request.user)

@@ -125,7 +125,7 @@ def account_close(request):
             services.account_close(user=request.user, password=form.cleaned_data["password"])
         except (ValidationError, BusinessError) as exc:
             form_add_service_errors(form, exc)
-            status = refusal_status(exc)
+            status = exc.status_code if isinstance(exc, BusinessError) else 200
         else:
             auth_logout(request)
             messages.info(request, "Your account is closed. Thank you for shopping with us.")

@@ -10,7 +10,6 @@ when the shop gets its queue. With BACKGROUND_TASKS_EAGER (the tests) it runs at
 
 import logging
 import threading
-from functools import partial
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -19,7 +18,11 @@ logger = logging.getLogger(__name__)
 
 
 def background_run(func, /, **kwargs) -> None:
-    transaction.on_commit(partial(_start, func, kwargs), robust=True)
+    # A function, not a partial: Django logs a failed robust callback by its __qualname__.
+    def start_after_commit():
+        _start(func, kwargs)
+
+    transaction.on_commit(start_after_commit, robust=True)
 
 
 def _start(func, kwargs: dict) -> None:

@@ -6,7 +6,6 @@ is never mailed twice.
 """
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,7 +19,13 @@ def email_notify(*, key: str, to: str, template: str, context: dict) -> None:
     """Render `<template>_subject.txt`, `.txt` and `.html` for `to`, to be sent once the transaction
     commits. A rolled-back transaction sends nothing; outside a transaction the mail is sent at once.
     A mail server that fails never fails the request whose transaction has already committed."""
-    transaction.on_commit(partial(_send, key=key, template=template, to=to, context=context), robust=True)
+
+    # A function, not a functools.partial: Django names a failed robust callback by its __qualname__,
+    # which a partial lacks, and that AttributeError would fail the request after all.
+    def send_after_commit():
+        _send(key=key, template=template, to=to, context=context)
+
+    transaction.on_commit(send_after_commit, robust=True)
 
 
 def _send(*, key: str, template: str, to: str, context: dict) -> None:

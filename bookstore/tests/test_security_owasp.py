@@ -2,6 +2,16 @@
 
 Each section names the risk and proves the shop's answer with two real users (and staff), through the
 same front doors an attacker would use. Other test modules go deeper; this one is the map.
+
+The findings of the attack run against production settings on MariaDB (issue 12) each have a regression
+test here, named `finding<N>`: 1 deep JSON (API4), 2 collation variants of an email, 3 counting before
+checking, 9 the owner behind a NAT (API2; the login page too), 4 the password reset timing (API6), 5 wrong
+current passwords (API2; deeper in accounts/tests/test_password_change.py), 6 Django's own errors under
+/api/, 7 the Stripe secrets in production, 8 the Content-Security-Policy (API8; the browser half in
+tests_browser/test_csp.py), and "a request never fails after its transaction committed" (API10).
+Token families, reuse detection and logout are tested in accounts/tests/test_tokens.py and
+test_logout.py, login sessions in accounts/tests/test_login_sessions.py; attempt counting under threads
+in accounts/tests/test_attempts.py.
 """
 
 import importlib
@@ -109,6 +119,130 @@ def test_api2_a_refresh_token_is_not_an_access_token(alice):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh}")
     assert client.get("/api/users/me/").status_code == 401
+
+
+def _login(email, password="correct-horse-battery-9", *, ip="127.0.0.1"):
+    return APIClient().post(
+        "/api/auth/login/", {"email": email, "password": password}, format="json", REMOTE_ADDR=ip
+    )
+
+
+def test_api2_finding2_spellings_of_a_made_up_email_share_one_failure_count(settings):
+    """Finding 2: each case/accent variant of an email got its own failure count."""
+    variants = ["ghöst@example.com", "GHOST@example.com", "ghóst@EXAMPLE.com", " Ghost@example.com "]
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
+        assert _login(variants[n % len(variants)], "guess").status_code == 401
+
+    assert _login("ghost@example.com", "guess").status_code == 429
+
+
+@pytest.mark.mariadb
+def test_api2_finding2_every_spelling_mariadb_takes_for_an_account_counts_against_it(settings):
+    """On utf8mb4_unicode_ci `cüst@…` logs into `cust@…`: it must count against the same account."""
+    customer = UserFactory(email="cust@example.com")
+    variants = [
+        "cüst@example.com",
+        "CÜST@example.com",
+        "cúst@example.com",
+        "Cust@Example.com",
+        "cust@example.com",
+    ]
+    assert _login("cüst@example.com").status_code == 200  # the database takes the variant for the account
+    for n in range(settings.LOGIN_FAILURE_LIMIT):
+        assert _login(variants[n % len(variants)], "guess").status_code == 401
+
+    for spelling in variants:
+        response = _login(spelling)
+        assert response.status_code == 429, (spelling, response.content)
+        assert "access" not in response.json()
+    customer.refresh_from_db()
+    assert customer.check_password("correct-horse-battery-9")
+
+
+@pytest.mark.mariadb
+@pytest.mark.django_db(transaction=True)
+def test_api2_finding3_concurrent_wrong_logins_get_at_most_the_limits_password_checks(settings):
+    """Finding 3: the lockout checked, then counted: 40 concurrent guesses got 10 checks for a limit of 5.
+    Here on the database cache production uses, whose `incr` is a read then a write."""
+    from django.contrib.auth.signals import user_login_failed
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from conftest import run_in_threads
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "owasp_login_cache",
+        },
+    }
+    call_command("createcachetable", "owasp_login_cache")
+    customer = UserFactory()
+    checks = []
+    user_login_failed.connect(lambda **kwargs: checks.append(1), weak=False, dispatch_uid="owasp-finding3")
+    try:
+        statuses = run_in_threads(lambda: _login(customer.email, "guess").status_code, [()] * 40, timeout=120)
+    finally:
+        user_login_failed.disconnect(dispatch_uid="owasp-finding3")
+        cache.clear()
+
+    assert len(checks) <= settings.LOGIN_FAILURE_LIMIT
+    assert statuses.count(401) == len(checks)
+    assert statuses.count(429) == 40 - len(checks)
+
+
+def test_api2_finding9_failures_for_made_up_emails_do_not_lock_the_owner_out_behind_a_nat(alice, settings):
+    """Finding 9: 5 failures for made-up emails from one address locked the real customer out."""
+    for n in range(settings.LOGIN_FAILURE_LIMIT * 2):
+        assert _login(f"made-up-{n}@example.com", "guess", ip="203.0.113.9").status_code == 401
+
+    api = _login(alice.email, ip="203.0.113.9")
+    page = Client(REMOTE_ADDR="203.0.113.9").post(
+        "/accounts/login/", {"email": alice.email, "password": "correct-horse-battery-9"}
+    )
+
+    assert api.status_code == 200, api.content
+    assert page.status_code == 302 and "_auth_user_id" in page.client.session
+
+
+def test_api2_finding9_a_password_spray_from_one_address_is_still_stopped(alice, settings):
+    for n in range(settings.LOGIN_FAILURE_IP_LIMIT):
+        _login(f"user{n}@example.com", "Summer2024!", ip="203.0.113.10")
+
+    assert _login(alice.email, ip="203.0.113.10").status_code == 429
+    assert _login(alice.email, ip="203.0.113.11").status_code == 200
+
+
+def test_api2_finding5_wrong_current_passwords_are_throttled(alice, settings):
+    """Finding 5: /api/users/me/password/ checked unlimited wrong old passwords (an Argon2 hash each)."""
+    client = client_for(alice)
+    wrong = {"old_password": "guess", "new_password": "a-new-Password-77"}
+    statuses = [
+        client.post("/api/users/me/password/", wrong, format="json").status_code
+        for _ in range(settings.LOGIN_FAILURE_LIMIT + 2)
+    ]
+
+    assert statuses == [400] * settings.LOGIN_FAILURE_LIMIT + [429, 429]
+    alice.refresh_from_db()
+    assert alice.check_password("correct-horse-battery-9")
+
+
+def test_api2_finding5_the_password_change_page_is_throttled_too(alice, settings):
+    browser = Client()
+    browser.force_login(alice)
+    wrong = {
+        "old_password": "guess",
+        "new_password": "a-new-Password-77",
+        "new_password2": "a-new-Password-77",
+    }
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        assert browser.post("/accounts/password/", wrong).status_code == 200
+
+    response = browser.post("/accounts/password/", wrong)
+
+    assert response.status_code == 429
+    assert b"Too many wrong passwords" in response.content
 
 
 def test_api2_password_guessing_is_throttled(alice, settings):
@@ -334,6 +468,35 @@ def test_api6_password_reset_reveals_nothing_about_accounts(alice, django_captur
     assert (known.status_code, unknown.status_code) == (204, 204)
     assert known.content == unknown.content == b""
     assert [message.to for message in mail.outbox] == [[alice.email]]
+
+
+@pytest.mark.django_db(transaction=True)  # the lookup runs in its own thread, on its own connection
+def test_api6_finding4_password_reset_answers_as_fast_for_a_known_email_as_for_an_unknown_one(settings):
+    """Finding 4: the reset mail was sent inside the request, so a known email answered ~10x slower.
+    Measured with a mail server as slow as a remote one (0.4 s a message)."""
+    import statistics
+    import time
+
+    from tests_support.slow_mail import SLOW_MAIL_SECONDS
+
+    settings.BACKGROUND_TASKS_EAGER = False
+    settings.EMAIL_BACKEND = "tests_support.slow_mail.SlowEmailBackend"
+    known = UserFactory()
+    timings = {"known": [], "unknown": []}
+    for n in range(4):
+        for kind, email in [("known", known.email), ("unknown", f"nobody{n}@example.com")]:
+            started = time.perf_counter()
+            response = APIClient().post("/api/auth/password-reset/", {"email": email}, format="json")
+            timings[kind].append(time.perf_counter() - started)
+            assert response.status_code == 204
+    medians = {kind: statistics.median(values) for kind, values in timings.items()}
+
+    assert medians["known"] < SLOW_MAIL_SECONDS / 2, medians
+    assert abs(medians["known"] - medians["unknown"]) < SLOW_MAIL_SECONDS / 4, medians
+    deadline = time.monotonic() + 10
+    while len(mail.outbox) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [message.to for message in mail.outbox] == [[known.email]] * 4
 
 
 # --- API7:2023 Server Side Request Forgery -------------------------------------------------------
@@ -572,6 +735,48 @@ def test_api9_every_api_route_is_documented(api_client):
 
 
 # --- API10:2023 Unsafe Consumption of APIs -------------------------------------------------------
+
+
+@pytest.fixture
+def closed_smtp_port(settings):
+    """Mail goes to an SMTP server that is down: a port on this machine nothing listens on."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    return port
+
+
+@pytest.mark.django_db(transaction=True)  # real commits, so the mail goes out inside the request
+def test_api10_a_mail_server_that_is_down_never_fails_a_committed_checkout(alice, closed_smtp_port):
+    """A request never fails after its transaction committed: the order is placed, so the answer is 201."""
+    book = BookFactory(stock=3)
+    cart_add_book(user=alice, book_id=book.pk, quantity=1)
+
+    response = client_for(alice).post("/api/orders/", {"shipping_address": "1 Main St"}, format="json")
+
+    assert response.status_code == 201, response.content
+    assert Order.objects.filter(user=alice, status="pending").count() == 1
+    book.refresh_from_db()
+    assert book.stock == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api10_a_mail_server_that_is_down_never_fails_a_password_reset_or_a_registration(
+    alice, closed_smtp_port
+):
+    reset = APIClient().post("/api/auth/password-reset/", {"email": alice.email}, format="json")
+    registered = APIClient().post(
+        "/api/auth/register/",
+        {"email": "new@example.com", "username": "newreader", "password": "a-long-Enough-pass-77"},
+        format="json",
+    )
+
+    assert (reset.status_code, registered.status_code) == (204, 201)
+    assert _login("new@example.com", "a-long-Enough-pass-77").status_code == 200
 
 
 def test_api10_stripe_events_are_trusted_only_when_signed_and_fresh(alice):
