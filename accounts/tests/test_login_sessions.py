@@ -125,7 +125,7 @@ def test_using_a_login_writes_nothing_until_a_few_minutes_have_passed(user):
     browser = browser_login(user)
     writes = lambda queries: [
         q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "loginsession" in q["sql"]
-    ]  # noqa: E731
+    ]
 
     with CaptureQueriesContext(connection) as api_calls:
         for _ in range(3):

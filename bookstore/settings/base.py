@@ -3,6 +3,8 @@
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
+
 from .database import database_from_url
 from .env import env_bool, env_int, env_list, env_str
 
@@ -29,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
     "notifications",
     "accounts",
@@ -43,6 +46,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.request_logging.RequestLoggingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) with Stripe.js's origins; sets request.csp_nonce.
+    "payments.csp.StripeCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -170,6 +175,27 @@ STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_localstripe")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_localstripe")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------------
+# Scripts, styles, images and fonts from the shop itself only: no inline script or style, no eval. A
+# <script> in a template carries nonce="{{ request.csp_nonce }}". payments.csp adds Stripe.js's origins
+# (and the emulator's), and the only frames: Stripe's. The admin and the API docs are Django's and drf-spectacular's pages, whose inline
+# scripts this policy would break: they keep the browser defaults.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/docs", "/api/redoc"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

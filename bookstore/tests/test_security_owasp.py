@@ -705,6 +705,53 @@ def test_api8_finding6_a_permission_denied_outside_drf_gets_the_error_body_under
     assert set(json.loads(response.content)) == {"detail", "code"}
 
 
+def _policy(response) -> dict[str, list[str]]:
+    directives = [part.split() for part in response["Content-Security-Policy"].split(";") if part.strip()]
+    return {name: sources for name, *sources in directives}
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/register/", "/cart/", "/no/such/page/"])
+def test_api8_finding8_shop_pages_send_a_strict_content_security_policy(path):
+    """Finding 8: shop pages sent no Content-Security-Policy."""
+    policy = _policy(Client().get(path))
+
+    assert policy["default-src"] == ["'self'"]
+    assert "'unsafe-inline'" not in policy["script-src"] and "'unsafe-eval'" not in policy["script-src"]
+    assert "'unsafe-inline'" not in policy["style-src"]
+    assert (policy["object-src"], policy["frame-ancestors"], policy["base-uri"]) == (
+        ["'none'"],
+        ["'none'"],
+        ["'self'"],
+    )
+    assert (
+        "https://js.stripe.com" in policy["script-src"] and "https://api.stripe.com" in policy["connect-src"]
+    )
+    assert set(policy["frame-src"]) == {"https://js.stripe.com", "https://hooks.stripe.com"}
+
+
+def _nonce(policy) -> str:
+    [nonce] = [source[len("'nonce-") : -1] for source in policy["script-src"] if source.startswith("'nonce-")]
+    return nonce
+
+
+def test_api8_finding8_the_pay_page_scripts_carry_the_policys_nonce_and_stripe_js_may_load(alice, settings):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:8420"
+    order = _order_of(alice)
+    browser = Client()
+    browser.force_login(alice)
+
+    response = browser.get(f"/orders/{order.pk}/")
+
+    policy = _policy(response)
+    nonce = _nonce(policy)
+    scripts = re.findall(r"<script [^>]*>", response.content.decode())
+    assert len(scripts) == 3 and all(f'nonce="{nonce}"' in script for script in scripts)
+    assert "http://127.0.0.1:8420/js.stripe.com/v3/" in scripts[0]
+    for directive in ("script-src", "connect-src", "frame-src"):
+        assert "http://127.0.0.1:8420" in policy[directive]
+    assert _nonce(_policy(browser.get(f"/orders/{order.pk}/"))) != nonce  # one per response
+
+
 def test_api8_errors_do_not_leak_internals(api_client):
     response = api_client.get("/api/books/999999999/")
     assert response.status_code == 404
