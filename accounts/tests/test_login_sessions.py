@@ -120,13 +120,17 @@ def test_the_list_needs_a_login():
     assert APIClient().get(URL).status_code == 401
 
 
+def _login_session_writes(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("UPDATE") and "loginsession" in query["sql"]
+    ]
+
+
 def test_using_a_login_writes_nothing_until_a_few_minutes_have_passed(user):
     pair = token_pair(user)
     browser = browser_login(user)
-    writes = lambda queries: [
-        q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "loginsession" in q["sql"]
-    ]
-
     with CaptureQueriesContext(connection) as api_calls:
         for _ in range(3):
             assert bearer(pair["access"]).get("/api/cart/").status_code == 200
@@ -134,7 +138,8 @@ def test_using_a_login_writes_nothing_until_a_few_minutes_have_passed(user):
         for _ in range(3):
             assert browser.get("/accounts/profile/").status_code == 200
 
-    assert writes(api_calls.captured_queries) == [] and writes(pages.captured_queries) == []
+    assert _login_session_writes(api_calls.captured_queries) == []
+    assert _login_session_writes(pages.captured_queries) == []
     LoginSession.objects.filter(user=user).update(last_used_at=timezone.now() - timedelta(minutes=10))
     bearer(pair["access"]).get("/api/cart/")
     api_login = LoginSession.objects.get(user=user, kind="api")
