@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts import api as accounts_api
 from accounts.serializers import AccountCloseSerializer
 from core.filters import FilterSet
-from core.schema import bad_request, refusal
+from core.schema import bad_request, delete_with_body, refusal
 from orders.models import Order, OrderStatus
 from payments.serializers import PaymentIntentSerializer, WebhookResultSerializer
 
@@ -187,6 +187,7 @@ class MeViewSet(accounts_api.MeViewSet):
             "email and names anonymised and every login ended. Orders and reviews are kept."
         ),
     )
+    @delete_with_body
     def destroy(self, request):
         payload = AccountCloseSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
