@@ -33,22 +33,23 @@ from core.errors import Throttled
 from .attempts import attempt_claim, attempt_release, attempts_clear
 
 
-class LoginThrottled(Throttled):
+class _GuessesThrottled(Throttled):
+    guesses = ""
+
     def __init__(self):
         minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
         super().__init__(
-            f"Too many failed logins. Please wait {minutes} minutes and try again.",
+            f"Too many {self.guesses}. Please wait {minutes} minutes and try again.",
             retry_after=settings.LOGIN_FAILURE_WINDOW_SECONDS,
         )
 
 
-class PasswordChecksThrottled(Throttled):
-    def __init__(self):
-        minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
-        super().__init__(
-            f"Too many wrong passwords. Please wait {minutes} minutes and try again.",
-            retry_after=settings.LOGIN_FAILURE_WINDOW_SECONDS,
-        )
+class LoginThrottled(_GuessesThrottled):
+    guesses = "failed logins"
+
+
+class PasswordChecksThrottled(_GuessesThrottled):
+    guesses = "wrong passwords"
 
 
 def client_ip(request) -> str:

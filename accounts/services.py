@@ -55,11 +55,26 @@ def _uid_of(user) -> str:
     return urlsafe_base64_encode(force_bytes(user.pk))
 
 
-def _active_user_of_uid(uid: str):
+def _link_mail(*, user: User, tokens: PasswordResetTokenGenerator, event: str, template: str) -> None:
+    """Mail the user a one-time link of this kind (uid and token); the mail's key names the event."""
+    token = tokens.make_token(user)
+    email_notify(
+        key=f"user:{user.pk}:{event}:{token}",
+        template=template,
+        to=user.email,
+        context={"user": user, "uid": _uid_of(user), "token": token},
+    )
+
+
+def _link_user(*, uid: str, token: str, tokens: PasswordResetTokenGenerator, invalid: str) -> User:
+    """The active user a mailed link is for, or a ValidationError (`invalid`) when it is bad or used."""
     try:
-        return User.objects.get(pk=int(force_str(urlsafe_base64_decode(uid))), is_active=True)
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uid))), is_active=True)
     except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        return None
+        user = None
+    if user is None or not tokens.check_token(user, token):
+        raise ValidationError({"token": [invalid]})
+    return user
 
 
 def user_register(
@@ -84,20 +99,22 @@ def user_register(
 
 def email_verification_send(*, user: User) -> None:
     """Mail the user a link that confirms their address (after registering). Nothing waits for it."""
-    token = email_verification_token.make_token(user)
-    email_notify(
-        key=f"user:{user.pk}:verify-email:{token}",
+    _link_mail(
+        user=user,
+        tokens=email_verification_token,
+        event="verify-email",
         template="accounts/email/verify_email",
-        to=user.email,
-        context={"user": user, "uid": _uid_of(user), "token": token},
     )
 
 
 def user_email_verify(*, uid: str, token: str) -> User:
     """Confirm the address a verification link was sent to; a bad or expired link is a 400."""
-    user = _active_user_of_uid(uid)
-    if user is None or not email_verification_token.check_token(user, token):
-        raise ValidationError({"token": ["This verification link is invalid or has expired."]})
+    user = _link_user(
+        uid=uid,
+        token=token,
+        tokens=email_verification_token,
+        invalid="This verification link is invalid or has expired.",
+    )
     if not user.email_verified:
         user.email_verified = True
         user.save(update_fields=["email_verified", "updated_at"])
@@ -173,21 +190,22 @@ def password_reset_mail(*, email: str) -> None:
     user = User.objects.filter(email__iexact=User.objects.normalize_email(email), is_active=True).first()
     if user is None or not user.has_usable_password():
         return
-    token = default_token_generator.make_token(user)
-    email_notify(
-        key=f"user:{user.pk}:password-reset:{token}",
+    _link_mail(
+        user=user,
+        tokens=default_token_generator,
+        event="password-reset",
         template="accounts/email/password_reset",
-        to=user.email,
-        context={"user": user, "uid": _uid_of(user), "token": token},
     )
 
 
 def password_reset_user(*, uid: str, token: str) -> User:
     """The user a reset link is for, or a ValidationError when the link is bad or used."""
-    user = _active_user_of_uid(uid)
-    if user is None or not default_token_generator.check_token(user, token):
-        raise ValidationError({"token": ["This password reset link is invalid or has expired."]})
-    return user
+    return _link_user(
+        uid=uid,
+        token=token,
+        tokens=default_token_generator,
+        invalid="This password reset link is invalid or has expired.",
+    )
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
