@@ -182,3 +182,28 @@ def test_login_failure_limit_comes_from_settings(settings, user, limit):
         assert login(user.email, "wrong-password-1").status_code == 401
 
     assert_refused_without_tokens(login(user.email), 429)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("trusted", "remote", "forwarded", "counted_as"),
+    [
+        ([], "203.0.113.5", "198.51.100.1", "203.0.113.5"),  # no proxy is trusted: the header is ignored
+        (["10.0.0.1"], "10.0.0.1", "203.0.113.5", "203.0.113.5"),
+        (["10.0.0.1"], "10.0.0.1", "198.51.100.1, 203.0.113.5", "203.0.113.5"),  # a forged first hop
+        (["10.0.0.1", "10.0.0.2"], "10.0.0.1", "203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (["10.0.0.1"], "203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not from the proxy
+        (["10.0.0.1"], "10.0.0.1", "not-an-address", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxy_saw(
+    settings, trusted, remote, forwarded, counted_as
+):
+    from django.test import RequestFactory
+
+    from accounts.login_throttle import client_ip
+
+    settings.TRUSTED_PROXY_IPS = trusted
+    request = RequestFactory().post("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_ip(request) == counted_as
