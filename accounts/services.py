@@ -1,6 +1,8 @@
 """Account writes: registration, email verification, login, profile, passwords, closing, and staff
 (de)activation."""
 
+import secrets
+
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
@@ -245,9 +247,11 @@ def user_anonymise(*, user: User) -> None:
     every login (with its address and browser) is forgotten. Orders and reviews keep pointing at the row,
     for the shop's records."""
     user_close_check(user=user)
+    # Random, so nobody can have registered the name or address first (both are unique).
+    closed = f"closed-{user.pk}-{secrets.token_hex(6)}"
     User.objects.filter(pk=user.pk).update(
-        email=f"closed-{user.pk}@closed.invalid",
-        username=f"closed-{user.pk}",
+        email=f"{closed}@closed.invalid",
+        username=closed,
         first_name="",
         last_name="",
         password=make_password(None),  # unusable
