@@ -1,6 +1,9 @@
-"""Account endpoints: JWT auth, the caller's profile, and staff user management."""
+"""Account endpoints: JWT auth, the caller's profile and logins, and staff user management.
 
-from django.conf import settings
+`MeViewSet` serves /api/users/me/ as far as accounts knows it; checkout.api extends it with what spans
+apps (cancelled orders, closing the account) and is what the URLs route to.
+"""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django_filters import rest_framework as filters
@@ -14,9 +17,12 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from core.filters import FilterSet, StrictBooleanFilter
 from core.schema import refusal
 
-from . import selectors, serializers, services, tokens
+from . import login_sessions, selectors, serializers, services, tokens
 from .login_throttle import client_ip
+from .models import LoginSession
 from .rate_limits import ScopeRateThrottle
+
+TOKEN_REVOKED = "token_revoked"
 
 User = get_user_model()
 
@@ -52,26 +58,29 @@ class AuthViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["post"])
     def login(self, request):
         data = self._valid(serializers.LoginSerializer, request)
-        try:
-            user = services.user_authenticate(request=request, ip=client_ip(request), **data)
-        except services.LoginThrottled:
-            raise exceptions.Throttled(
-                wait=settings.LOGIN_FAILURE_WINDOW_SECONDS,
-                detail="Too many failed logins. Try again later.",
-            ) from None
+        ip = client_ip(request)
+        user = services.user_authenticate(request=request, ip=ip, **data)
         if user is None:
             raise exceptions.AuthenticationFailed("No active account found with the given credentials.")
         # As simplejwt's own login view does (and a session login): staff see when a user last came.
         if jwt_settings.UPDATE_LAST_LOGIN:
             update_last_login(None, user)
-        return Response(tokens.token_pair_for_user(user))
+        return Response(
+            tokens.token_pair_for_user(user, user_agent=request.headers.get("User-Agent", ""), ip=ip)
+        )
 
     @extend_schema(
         request=serializers.RefreshSerializer,
         responses={
             200: serializers.TokenPairSerializer,
             401: refusal(
-                "token_not_valid", description="A used, logged-out, expired or forged refresh token."
+                "token_not_valid",
+                TOKEN_REVOKED,
+                description=(
+                    "An expired or forged refresh token (`token_not_valid`), or one whose login has ended: "
+                    "logged out, revoked, or already used once, which revokes every token of that login "
+                    "(`token_revoked`)."
+                ),
             ),
         },
     )
@@ -80,18 +89,35 @@ class AuthViewSet(viewsets.GenericViewSet):
         data = self._valid(serializers.RefreshSerializer, request)
         try:
             pair = tokens.refresh_token_rotate(raw=data["refresh"])
+        except tokens.TokenRevoked as exc:
+            raise exceptions.AuthenticationFailed(str(exc), code=TOKEN_REVOKED) from exc
         except tokens.InvalidToken as exc:
             raise exceptions.AuthenticationFailed(str(exc), code="token_not_valid") from exc
         return Response(pair)
 
-    @extend_schema(request=serializers.RefreshSerializer, responses={204: None})
+    @extend_schema(
+        request=serializers.RefreshSerializer,
+        responses={204: None},
+        description=(
+            "Ends the login the refresh token belongs to (and the one of the access token making the call): "
+            "every token of it is refused from now on."
+        ),
+    )
     @action(detail=False, methods=["post"], permission_classes=[IsAuthenticated])
     def logout(self, request):
         data = self._valid(serializers.RefreshSerializer, request)
-        try:
-            tokens.refresh_token_revoke(raw=data["refresh"], user=request.user)
-        except tokens.InvalidToken as exc:
-            raise exceptions.ValidationError({"refresh": [str(exc)]}) from exc
+        login_sessions.login_logout(
+            user=request.user,
+            refresh=data["refresh"],
+            current_session_id=login_sessions.current_login_session_id(request),
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=serializers.EmailVerifySerializer, responses={204: None})
+    @action(detail=False, methods=["post"], url_path="verify-email")
+    def verify_email(self, request):
+        """Confirm the address a verification email was sent to (its link carries uid and token)."""
+        services.user_email_verify(**self._valid(serializers.EmailVerifySerializer, request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=serializers.PasswordResetSerializer, responses={204: None})
@@ -115,27 +141,65 @@ class AuthViewSet(viewsets.GenericViewSet):
         return serializer.validated_data
 
 
+PASSWORD_CHECKS_THROTTLED = refusal(
+    "throttled", description="Too many wrong passwords for this account; retry after `Retry-After` seconds."
+)
+
+
 class MeViewSet(viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
     serializer_class = serializers.UserSerializer
 
-    @extend_schema(responses=serializers.UserSerializer)
     def retrieve(self, request):
-        return Response(serializers.UserSerializer(request.user).data)
+        return Response(self.get_serializer(request.user).data)
 
-    @extend_schema(request=serializers.ProfileUpdateSerializer, responses=serializers.UserSerializer)
+    @extend_schema(request=serializers.ProfileUpdateSerializer)
     def partial_update(self, request):
         serializer = serializers.ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_update_profile(user=request.user, **serializer.validated_data)
-        return Response(serializers.UserSerializer(user).data)
+        return Response(self.get_serializer(user).data)
 
-    @extend_schema(request=serializers.PasswordChangeSerializer, responses={204: None})
+    @extend_schema(
+        request=serializers.PasswordChangeSerializer,
+        responses={204: None, 429: PASSWORD_CHECKS_THROTTLED},
+        description="Every other login of the account ends; the one making the change stays.",
+    )
     @action(detail=False, methods=["post"])
     def password(self, request):
         serializer = serializers.PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.user_change_password(user=request.user, **serializer.validated_data)
+        services.user_change_password(
+            user=request.user,
+            current_session_id=login_sessions.current_login_session_id(request),
+            **serializer.validated_data,
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LoginSessionViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """/api/users/me/sessions/: the caller's active logins, and ending one of them."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.LoginSessionSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return LoginSession.objects.none()
+        return login_sessions.login_sessions_active(user=self.request.user)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "current_session_id": self._current()}
+
+    def _current(self):
+        return login_sessions.current_login_session_id(self.request) if hasattr(self, "request") else None
+
+    @extend_schema(
+        responses={204: None, 404: refusal("not_found", description="No such active login of yours.")},
+        description="Ends that login: its tokens (or its browser session) stop working at once.",
+    )
+    def destroy(self, request, pk=None):
+        login_sessions.login_session_revoke(user=request.user, session_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

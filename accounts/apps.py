@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from . import schema  # noqa: F401 - registers the OpenAPI description of our JWT scheme
+        from . import (
+            receivers,  # noqa: F401 - connects the login receiver
+            schema,  # noqa: F401 - registers the OpenAPI description of our JWT scheme
+        )

@@ -1,8 +1,10 @@
-"""The shop's user: logs in with a unique email, keeps a unique username for display."""
+"""The shop's user (logs in with a unique email, keeps a unique username for display) and their logins."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 
 
 class UserManager(DjangoUserManager):
@@ -22,9 +24,10 @@ class UserManager(DjangoUserManager):
 
 class User(AbstractUser):
     email = models.EmailField("email address", unique=True)
-    # Every token carries the generation it was issued in; revoking bumps it, so reactivating an
-    # account never brings its old tokens back to life.
-    token_generation = models.PositiveIntegerField(default=0, editable=False)
+    email_verified = models.BooleanField(default=False)
+    # When the account itself last changed (profile, email, password, verification, closing); logins
+    # do not count. Services that save with update_fields name it too.
+    updated_at = models.DateTimeField(auto_now=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -37,3 +40,40 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.email
+
+
+class LoginSession(models.Model):
+    """One login the user can see and end: a family of rotating JWTs (API) or a browser session (pages).
+
+    Every token carries its session's id (`sid`); a revoked session's access and refresh tokens are all
+    refused, since the check that loads the token's user reads this row too. `refresh_jti` is the one
+    refresh token of the family that may still be used, and `rotations` counts the family's refresh
+    tokens so far (each carries its number): presenting one numbered lower, already rotated, means it was
+    copied, and revokes the whole family.
+    """
+
+    class Kind(models.TextChoices):
+        API = "api", "API tokens"
+        WEB = "web", "Browser"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_sessions"
+    )
+    kind = models.CharField(max_length=3, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    user_agent = models.CharField(max_length=255, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    refresh_jti = models.CharField(max_length=64, blank=True)
+    rotations = models.PositiveIntegerField(default=0)
+    # A browser login's Django session, deleted when the login is revoked.
+    session_key = models.CharField(max_length=40, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_used_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="loginsession_user_active")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} login {self.pk} of user {self.user_id}"

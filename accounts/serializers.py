@@ -2,14 +2,26 @@ from django.contrib.auth import get_user_model
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from .models import LoginSession
+
 User = get_user_model()
 
 
 class UserSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
-        fields = ["id", "email", "username", "first_name", "last_name", "is_staff", "date_joined"]
-        read_only_fields = ["id", "email", "is_staff", "date_joined"]
+        fields = [
+            "id",
+            "email",
+            "username",
+            "first_name",
+            "last_name",
+            "is_staff",
+            "date_joined",
+            "updated_at",
+            "email_verified",
+        ]
+        read_only_fields = ["id", "email", "is_staff", "date_joined", "updated_at", "email_verified"]
 
 
 class AdminUserSerializer(UserSerializer):
@@ -78,3 +90,26 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
     new_password = serializers.CharField(max_length=128)
+
+
+class EmailVerifySerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64)
+    token = serializers.CharField(max_length=128)
+
+
+class AccountCloseSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+
+
+class LoginSessionSerializer(serializers.ModelSerializer):
+    """One login of the caller; `current` marks the one making this request."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LoginSession
+        fields = ["id", "created_at", "last_used_at", "user_agent", "ip", "current"]
+        read_only_fields = fields
+
+    def get_current(self, session) -> bool:
+        return session.pk == self.context.get("current_session_id")

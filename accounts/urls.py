@@ -17,4 +17,8 @@ urlpatterns = [
     ),
     path("password/", views.password_change_view, name="password_change"),
     path("profile/", views.profile_view, name="profile"),
+    path("verify-email/<str:uidb64>/<str:token>/", views.verify_email_view, name="verify_email"),
+    path("sessions/", views.sessions_view, name="sessions"),
+    path("sessions/<int:session_id>/logout/", views.session_revoke_view, name="session_revoke"),
+    path("sessions/logout-others/", views.sessions_revoke_others_view, name="sessions_revoke_others"),
 ]

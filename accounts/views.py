@@ -1,4 +1,5 @@
-"""Account pages for shoppers: session login/out, registration, password reset and change, profile.
+"""Account pages for shoppers: session login/out, registration, email verification, password reset and
+change, profile, and the list of one's logins ("log out other devices").
 
 Each view checks the form's shape and hands the work to `accounts.services`, the same functions the
 API uses, so throttling, uniqueness and password rules are enforced in one place.
@@ -15,10 +16,12 @@ from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import BusinessError
 from core.forms import form_add_service_errors
+from core.page_errors import page_action
 from core.redirects import safe_next_url
 
-from . import forms, services
+from . import forms, login_sessions, services
 from .login_throttle import client_ip
 from .rate_limits import rate_limited
 
@@ -28,7 +31,8 @@ def _bound(form_class, request, **kwargs):
 
 
 def _log_in(request, user) -> None:
-    """Start the session (the cart app's login receiver then brings along the anonymous cart)."""
+    """Start the session (the cart app's login receiver then brings along the anonymous cart, and
+    LoginSessionMiddleware lists the login with the user's others)."""
     auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
 
 
@@ -40,10 +44,9 @@ def login_view(request):
     if form.is_valid():
         try:
             user = services.user_authenticate(request=request, ip=client_ip(request), **form.cleaned_data)
-        except services.LoginThrottled:
-            minutes = max(1, settings.LOGIN_FAILURE_WINDOW_SECONDS // 60)
-            form.add_error(None, f"Too many failed logins. Please wait {minutes} minutes and try again.")
-            status = 429
+        except BusinessError as exc:  # too many failed logins: shown on the form, with its status
+            form_add_service_errors(form, exc)
+            status = exc.status_code
         else:
             if user is not None:
                 _log_in(request, user)
@@ -75,6 +78,7 @@ def register_view(request):
 
 @require_POST
 def logout_view(request):
+    login_sessions.web_session_end(request)
     auth_logout(request)
     messages.info(request, "You have been logged out.")
     return redirect(settings.LOGOUT_REDIRECT_URL)
@@ -120,21 +124,24 @@ def password_reset_confirm_view(request, uidb64: str, token: str):
 @require_http_methods(["GET", "POST"])
 def password_change_view(request):
     form = _bound(forms.PasswordChangeForm, request)
+    status = 200
     if form.is_valid():
         try:
             services.user_change_password(
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
+                current_session_id=login_sessions.current_login_session_id(request),
             )
-        except ValidationError as exc:
+        except (ValidationError, BusinessError) as exc:
             form_add_service_errors(form, exc)
+            status = exc.status_code if isinstance(exc, BusinessError) else 200
         else:
             # The session carries a hash of the password: refresh it so this browser stays logged in.
             update_session_auth_hash(request, request.user)
-            messages.success(request, "Your password has been changed.")
+            messages.success(request, "Your password has been changed. Your other devices are logged out.")
             return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return render(request, "accounts/password_change.html", {"form": form}, status=status)
 
 
 @login_required
@@ -155,3 +162,46 @@ def profile_view(request):
             messages.success(request, "Your profile has been saved.")
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email_view(request, uidb64: str, token: str):
+    """The link in the verification email: a button confirms (a mail scanner's GET confirms nothing)."""
+    if request.method == "POST":
+        try:
+            services.user_email_verify(uid=uidb64, token=token)
+        except ValidationError:
+            return render(request, "accounts/verify_email_invalid.html", status=400)
+        messages.success(request, "Thank you: your email address is confirmed.")
+        return redirect("accounts:profile" if request.user.is_authenticated else "catalog:home")
+    return render(request, "accounts/verify_email.html")
+
+
+@login_required
+def sessions_view(request):
+    current = login_sessions.current_login_session_id(request)
+    logins = [
+        (login, login.pk == current)
+        for login in login_sessions.login_sessions_active(user=request.user).order_by("-last_used_at", "-id")
+    ]
+    return render(request, "accounts/sessions.html", {"logins": logins})
+
+
+@page_action(back="accounts:sessions", failed="Nothing was logged out.", login_required=True)
+def session_revoke_view(request, session_id: int):
+    login_sessions.login_session_revoke(user=request.user, session_id=session_id)
+    if session_id == login_sessions.current_login_session_id(request):
+        auth_logout(request)
+        messages.info(request, "You have been logged out.")
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    messages.success(request, "That device has been logged out.")
+    return redirect("accounts:sessions")
+
+
+@page_action(back="accounts:sessions", login_required=True)
+def sessions_revoke_others_view(request):
+    ended = login_sessions.login_sessions_revoke(
+        user=request.user, keep=login_sessions.current_login_session_id(request)
+    )
+    messages.success(request, f"Logged out {ended} other device{'s' if ended != 1 else ''}.")
+    return redirect("accounts:sessions")

@@ -35,6 +35,10 @@ def bench_env(database_url: str, **extra: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
+        # Production refuses the demo's Stripe values: a webhook secret of this run, and localstripe's
+        # made-up keys with the emulator's address (load.py passes the port it really runs on).
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET") or "whsec_" + secrets.token_hex(16),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE") or "http://127.0.0.1:8420",
         **extra,
     }
 

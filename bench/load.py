@@ -180,7 +180,9 @@ def main() -> int:
     args = parse_args()
     ports = [int(port) for port in args.ports.split(",")]
     stripe_base = f"http://127.0.0.1:{args.stripe_port}"
-    env = bench_env(args.database_url, STRIPE_API_BASE=stripe_base, LOGIN_FAILURE_LIMIT="1000000")
+    env = bench_env(
+        args.database_url, STRIPE_API_BASE=stripe_base, LOGIN_FAILURE_LIMIT="0", LOGIN_FAILURE_IP_LIMIT="0"
+    )
     prepare_scratch_database(env)
     tokens, book_ids = seed(args, args.shoppers)
     from django.db import connection

@@ -3,16 +3,17 @@
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from accounts.api import AdminUserViewSet, AuthViewSet, MeViewSet
+from accounts.api import AdminUserViewSet, AuthViewSet, LoginSessionViewSet
 from cart.api import CartItemViewSet, CartViewSet
 from catalog.api import (
     AdminStockMovementViewSet,
     BookViewSet,
     GenreViewSet,
     PreBookingViewSet,
+    PreferencesViewSet,
     WishlistViewSet,
 )
-from checkout.api import AdminOrderViewSet, OrderViewSet, StripeWebhookView
+from checkout.api import AdminOrderViewSet, MeViewSet, OrderViewSet, StripeWebhookView
 from core.health import health
 from core.routers import OptionalSlashRouter
 from orders.api import AdminCouponViewSet, AdminInventoryViewSet, AdminReportViewSet
@@ -22,6 +23,7 @@ from reviews.api import BookReviewViewSet, ReviewViewSet
 router = OptionalSlashRouter()
 router.register("auth", AuthViewSet, basename="auth")
 router.register("admin/users", AdminUserViewSet, basename="admin-user")
+router.register("users/me/sessions", LoginSessionViewSet, basename="me-session")
 router.register("genres", GenreViewSet, basename="genre")
 router.register("books", BookViewSet, basename="book")
 router.register(r"books/(?P<book_id>[0-9]{1,18})/reviews", BookReviewViewSet, basename="book-review")
@@ -41,10 +43,15 @@ urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
     re_path(
         r"^users/me/?$",
-        MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        MeViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
         name="me",
     ),
     re_path(r"^users/me/password/?$", MeViewSet.as_view({"post": "password"}), name="me-password"),
+    re_path(
+        r"^users/me/preferences/?$",
+        PreferencesViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="me-preferences",
+    ),
     re_path(r"^payments/webhook/?$", StripeWebhookView.as_view(), name="payments-webhook"),
     re_path(r"^cart/?$", CartViewSet.as_view({"get": "retrieve", "delete": "clear"}), name="cart"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),

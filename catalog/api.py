@@ -29,6 +29,8 @@ from .serializers import (
     CoverUploadSerializer,
     GenreSerializer,
     PreBookingSerializer,
+    PreferencesSerializer,
+    PreferencesUpdateSerializer,
     StockMovementSerializer,
     StockUpdateSerializer,
     WishlistItemSerializer,
@@ -218,3 +220,24 @@ class AdminStockMovementViewSet(CSVExportMixin, mixins.ListModelMixin, viewsets.
         return csv_response(
             filename="stock-movements.csv", header=selectors.STOCK_LEDGER_CSV_HEADER, rows=rows
         )
+
+
+class PreferencesViewSet(viewsets.GenericViewSet):
+    """/api/users/me/preferences/: the caller's preferences (the defaults until they change one)."""
+
+    serializer_class = PreferencesSerializer
+    permission_classes = [IsAuthenticated]
+
+    def retrieve(self, request):
+        return Response(self.get_serializer(selectors.preferences_for(user=request.user)).data)
+
+    @extend_schema(
+        request=PreferencesUpdateSerializer,
+        responses=PreferencesSerializer,
+        description="Changes the preferences sent; an unknown genre slug is a 400 and changes nothing.",
+    )
+    def partial_update(self, request):
+        payload = PreferencesUpdateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        preferences = services.preferences_update(user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(preferences).data)

@@ -1,5 +1,6 @@
 """Catalog: nested genres, books, the stock ledger every stock change is written to, and what customers
-attach to books: wishlist entries and pre-bookings of sold-out titles (reviews are the reviews app's)."""
+attach to books: wishlist entries, pre-bookings of sold-out titles (reviews are the reviews app's), and
+their preferences (which mail about books they want, their favourite genres)."""
 
 from django.conf import settings
 from django.db import models
@@ -187,3 +188,27 @@ class PreBooking(models.Model):
 
     def __str__(self):
         return f"pre-booking {self.pk}: book {self.book_id} for user {self.user_id} ({self.status})"
+
+
+class ShopperPreferences(models.Model):
+    """What a customer wants to hear about, and their favourite genres: one row per user, written on
+    their first change. Until then `catalog.selectors.preferences_for` answers these defaults.
+    Transactional mail (orders, payments, refunds, passwords) does not ask: it is always sent."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        related_name="shopper_preferences",
+        on_delete=models.CASCADE,
+    )
+    restock_alerts = models.BooleanField(default=True)
+    review_invites = models.BooleanField(default=True)
+    marketing_emails = models.BooleanField(default=False)
+    favourite_genres = models.ManyToManyField(Genre, blank=True, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "shopper preferences"
+
+    def __str__(self):
+        return f"preferences of user {self.user_id}"

@@ -8,7 +8,7 @@ from django.db.models import F, QuerySet
 from core.errors import NotFound
 
 from .isbn import isbn_normalize
-from .models import Book, Genre, PreBooking, StockMovement, WishlistItem
+from .models import Book, Genre, PreBooking, ShopperPreferences, StockMovement, WishlistItem
 from .search import fulltext_search, search_words, words_search
 
 
@@ -159,3 +159,25 @@ def stock_movement_csv_rows(queryset: QuerySet):
             order_id,
             actor,
         )
+
+
+@dataclass(frozen=True)
+class Preferences:
+    restock_alerts: bool
+    review_invites: bool
+    marketing_emails: bool
+    favourite_genres: tuple[str, ...]  # slugs
+
+
+def preferences_for(*, user) -> Preferences:
+    """The user's preferences, or the defaults when they never changed any (nothing is written).
+    E.g. `preferences_for(user=customer).restock_alerts` before mailing a restock alert."""
+    row = ShopperPreferences.objects.filter(user=user).first()
+    genres = tuple(row.favourite_genres.order_by("slug").values_list("slug", flat=True)) if row else ()
+    row = row or ShopperPreferences()  # the model's defaults
+    return Preferences(
+        restock_alerts=row.restock_alerts,
+        review_invites=row.review_invites,
+        marketing_emails=row.marketing_emails,
+        favourite_genres=genres,
+    )

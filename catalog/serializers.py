@@ -156,3 +156,21 @@ class StockMovementSerializer(serializers.ModelSerializer):
             "actor_email",
         ]
         read_only_fields = fields
+
+
+class PreferencesSerializer(serializers.Serializer):
+    """The shopper's preferences: which mail about books they want, and their favourite genres (slugs)."""
+
+    restock_alerts = serializers.BooleanField()
+    review_invites = serializers.BooleanField()
+    marketing_emails = serializers.BooleanField()
+    favourite_genres = serializers.ListField(child=serializers.SlugField(max_length=120), max_length=100)
+
+
+class PreferencesUpdateSerializer(PreferencesSerializer):
+    """A PATCH: every field optional; `favourite_genres` replaces the whole list."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False

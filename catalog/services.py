@@ -1,6 +1,7 @@
 """Catalog writes. Every stock change goes through `stock_adjust` (or, for a bulk import whose rows are
 already locked, `stock_set_locked_bulk`) so the ledger stays complete and a title coming back in stock
-notifies the customers waiting for it. Wishlist entries and pre-bookings are written here too.
+notifies the customers waiting for it. Wishlist entries, pre-bookings and a shopper's preferences are
+written here too.
 """
 
 import logging
@@ -25,9 +26,11 @@ from .models import (
     Genre,
     PreBooking,
     PriceChange,
+    ShopperPreferences,
     StockMovement,
     WishlistItem,
 )
+from .selectors import Preferences, preferences_for
 from .validation import MESSAGES, book_clean, genre_clean, stock_clean
 
 logger = logging.getLogger(__name__)
@@ -321,3 +324,46 @@ def prebookings_notify_restock(*, book_id: int) -> int:
         )
     logger.info("book %s back in stock: %s waiting customer(s) notified", book_id, len(waiting))
     return len(waiting)
+
+
+# --- A shopper's preferences and what they keep here ----------------------------------------------
+
+PREFERENCE_FLAGS = ("restock_alerts", "review_invites", "marketing_emails")
+
+
+def _genres_by_slug(slugs: list[str]) -> list[Genre]:
+    genres = list(Genre.objects.filter(slug__in=set(slugs)))
+    unknown = sorted(set(slugs) - {genre.slug for genre in genres})
+    if unknown:
+        raise ValidationError({"favourite_genres": [f"No such genre: {', '.join(unknown)}."]})
+    return genres
+
+
+@transaction.atomic
+def preferences_update(*, user, favourite_genres: list[str] | None = None, **flags: bool) -> Preferences:
+    """Change the preferences given (the rest stay); `favourite_genres` (slugs) replaces the list."""
+    genres = _genres_by_slug(favourite_genres) if favourite_genres is not None else None
+    row, _ = ShopperPreferences.objects.select_for_update().get_or_create(user=user)
+    for name in PREFERENCE_FLAGS:
+        if name in flags:
+            setattr(row, name, flags[name])
+    row.save()
+    if genres is not None:
+        row.favourite_genres.set(genres)
+    return preferences_for(user=user)
+
+
+@transaction.atomic
+def shopper_forget(*, user) -> None:
+    """What the catalog keeps of a customer whose account closes: the wishlist and the preferences go,
+    waiting pre-bookings are cancelled (past ones stay, like orders, for the records)."""
+    WishlistItem.objects.filter(user=user).delete()
+    ShopperPreferences.objects.filter(user=user).delete()
+    waiting = list(
+        PreBooking.objects.select_for_update()
+        .filter(user=user, status=PreBooking.Status.WAITING)
+        .values_list("pk", flat=True)
+    )
+    PreBooking.objects.filter(pk__in=waiting).update(
+        status=PreBooking.Status.CANCELLED, waiting=None, cancelled_at=timezone.now()
+    )

@@ -12,4 +12,6 @@ urlpatterns = [
     path("books/<int:book_id>/wishlist/remove/", views.wishlist_remove, name="wishlist_remove"),
     path("books/<int:book_id>/notify-me/", views.prebooking_create, name="prebooking_create"),
     path("pre-bookings/<int:prebooking_id>/cancel/", views.prebooking_cancel, name="prebooking_cancel"),
+    # The account's pages are accounts'; this one needs genres, so it lives here.
+    path("accounts/preferences/", views.preferences, name="preferences"),
 ]

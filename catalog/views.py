@@ -1,5 +1,6 @@
 """Shopper catalog pages: the searchable, filterable book list, the book page (wishlist toggle, "notify
-me" for sold-out titles; its reviews are the reviews app's template tag) and the wishlist page.
+me" for sold-out titles; its reviews are the reviews app's template tag), the wishlist page and the
+shopper's preferences (which mail about books, favourite genres).
 
 Filtering and sorting are `BookFilter`'s (the same one the API uses). Every write is a `page_action`: a
 POST with CSRF protection that calls the same `catalog.services` function as the API and redirects with a
@@ -12,13 +13,14 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from core.page_errors import action_back, page_action
 from insights.services import book_view_record, search_record
 
 from . import selectors, services
 from .filters import BookFilter
+from .forms import PreferencesForm
 from .pagination import BookPaginator
 
 BOOKS_PER_PAGE = 20
@@ -136,3 +138,18 @@ def prebooking_cancel(request, prebooking_id: int):
     services.prebooking_cancel(user=request.user, prebooking_id=prebooking_id)
     messages.success(request, "Done: we will not email you when that title is back in stock.")
     return redirect(action_back(request))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    current = selectors.preferences_for(user=request.user)
+    form = PreferencesForm(
+        request.POST if request.method == "POST" else None,
+        initial={**vars(current), "favourite_genres": list(current.favourite_genres)},
+    )
+    if form.is_valid():
+        services.preferences_update(user=request.user, **form.cleaned_data)
+        messages.success(request, "Your preferences have been saved.")
+        return redirect("catalog:preferences")
+    return render(request, "catalog/preferences.html", {"form": form})

@@ -1,5 +1,6 @@
 """The order endpoints: checkout and own orders for customers, every order for staff, and Stripe's
-webhook, which decides what a payment does to its order. Each calls `checkout.services`."""
+webhook, which decides what a payment does to its order; and /api/users/me/ as a whole (the account
+with its orders, and closing it). Each calls `checkout.services`."""
 
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -11,13 +12,21 @@ from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import api as accounts_api
+from accounts.serializers import AccountCloseSerializer
 from core.filters import FilterSet
-from core.schema import bad_request, refusal
+from core.schema import bad_request, delete_with_body, refusal
 from orders.models import Order, OrderStatus
 from payments.serializers import PaymentIntentSerializer, WebhookResultSerializer
 
 from . import selectors, services
-from .serializers import AdminOrderSerializer, AdminOrderUpdateSerializer, CheckoutSerializer, OrderSerializer
+from .serializers import (
+    AdminOrderSerializer,
+    AdminOrderUpdateSerializer,
+    CheckoutSerializer,
+    MeSerializer,
+    OrderSerializer,
+)
 
 BUSY = refusal("busy", description="The database stayed locked; nothing changed, try again.")
 INVALID_TRANSITION = refusal(
@@ -152,3 +161,35 @@ class StripeWebhookView(APIView):
             payload=request.body, signature=request.headers.get("Stripe-Signature")
         )
         return Response({"status": outcome})
+
+
+class MeViewSet(accounts_api.MeViewSet):
+    """/api/users/me/: the account as accounts serves it, with `orders_cancelled`, and DELETE (closing
+    the account spans the apps: its orders, cart, wishlist...)."""
+
+    serializer_class = MeSerializer
+
+    @extend_schema(
+        request=AccountCloseSerializer,
+        responses={
+            204: None,
+            403: refusal(
+                "forbidden",
+                "permission_denied",
+                description="A staff account (a superuser deactivates it), or a cookie session without CSRF.",
+            ),
+            429: accounts_api.PASSWORD_CHECKS_THROTTLED,
+            503: BUSY,
+        },
+        description=(
+            "Closes the caller's account, confirmed with its password (wrong → 400 `password`): pending "
+            "orders are cancelled, the cart, wishlist, preferences and waiting pre-bookings removed, the "
+            "email and names anonymised and every login ended. Orders and reviews are kept."
+        ),
+    )
+    @delete_with_body
+    def destroy(self, request):
+        payload = AccountCloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.account_close(user=request.user, password=payload.validated_data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)

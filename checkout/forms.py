@@ -20,3 +20,16 @@ class CheckoutForm(ShopForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+
+
+class AccountCloseForm(ShopForm):
+    password = forms.CharField(
+        label="Your password",
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my account is closed for good and cannot be restored.",
+        error_messages={"required": "Tick the box to confirm that you want to close your account."},
+    )

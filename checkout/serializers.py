@@ -2,7 +2,9 @@
 
 from rest_framework import serializers
 
+from accounts.serializers import UserSerializer
 from orders.models import COUPON_CODE_MAX_LENGTH, Order, OrderStatus
+from orders.selectors import order_count_for_user
 from orders.serializers import OrderItemSerializer, StatusChangeSerializer
 from payments.serializers import OrderPaymentSerializer
 
@@ -50,3 +52,15 @@ class AdminOrderSerializer(OrderSerializer):
 class AdminOrderUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
     note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class MeSerializer(UserSerializer):
+    """/api/users/me/: the account (accounts), plus how many of the caller's orders were cancelled."""
+
+    orders_cancelled = serializers.SerializerMethodField()
+
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "orders_cancelled"]
+
+    def get_orders_cancelled(self, user) -> int:
+        return order_count_for_user(user=user, status=OrderStatus.CANCELLED)

@@ -1,6 +1,6 @@
 """The flows that span apps, each in one place: placing an order (cart → stock → order), cancelling
 it (stock, coupon and refund together), what a payment outcome does to its order, expiring unpaid
-orders, and creating the PaymentIntent of an order.
+orders, creating the PaymentIntent of an order, and closing a customer's account.
 
 Lock order, everywhere: cart → books (by id) → coupon for a checkout; order → books (by id) → coupon →
 payments for every later change. No path takes them the other way round, so two cannot deadlock.
@@ -13,10 +13,11 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from cart.services import cart_empty_locked, cart_lock_for_checkout
+from accounts.services import user_anonymise, user_close_check, user_password_confirm
+from cart.services import cart_clear, cart_empty_locked, cart_lock_for_checkout
 from catalog.exceptions import InsufficientStock
 from catalog.models import Book, StockMovement
-from catalog.services import books_lock, stock_adjust
+from catalog.services import books_lock, shopper_forget, stock_adjust
 from core.db import with_lock_retry
 from core.errors import ServiceBusy
 from insights.services import order_line_record
@@ -24,6 +25,7 @@ from notifications.services import email_notify
 from orders.coupons import coupon_lock_for_checkout
 from orders.exceptions import CartEmpty
 from orders.models import Order, OrderStatus
+from orders.selectors import order_ids_for_user
 from orders.services import (
     order_check_payable,
     order_coupon_release,
@@ -297,3 +299,29 @@ PAYMENT_OUTCOMES = {
     "payment_intent.payment_failed": _on_failed,
     "payment_intent.canceled": _on_canceled,
 }
+
+
+# --- Closing an account ----------------------------------------------------------------------------
+
+
+def account_close(*, user, password: str) -> None:
+    """Close the customer's own account for good, confirmed by their password (checked like a password
+    change's: wrong → 400, and throttled per user).
+
+    Their pending orders are cancelled first (stock and coupon uses go back), each in its own short
+    transaction; then, in one transaction, their cart is emptied, their wishlist, preferences and
+    waiting pre-bookings go (catalog), and the account is anonymised with every login ended (accounts).
+    Paid orders stay, to be shipped; every order and review stays, for the shop's records. Each step may
+    run again: a failure midway (503 `busy`) leaves the account open and a retry finishes the job, and an
+    order placed meanwhile stays pending until it expires.
+    """
+    user_close_check(user=user)
+    user_password_confirm(user=user, password=password)
+    for order_id in order_ids_for_user(user=user, status=OrderStatus.PENDING):
+        order_cancel(order_id=order_id, actor=user, note="The account was closed.")
+    with transaction.atomic():
+        cart_clear(user=user)
+        shopper_forget(user=user)
+        # The address book (accounts.Address) is removed here too once it exists.
+        user_anonymise(user=user)
+    logger.info("user %s closed their account", user.pk)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("orders/<int:order_id>/", views.order_detail, name="detail"),
     path("orders/<int:order_id>/cancel/", views.order_cancel, name="cancel"),
     path("orders/<int:order_id>/status.json", views.order_status, name="status"),
+    path("accounts/close/", views.account_close, name="account_close"),
 ]

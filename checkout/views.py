@@ -1,5 +1,5 @@
 """Shopper order pages: checkout, the order list, an order (with its Pay and Cancel buttons and live
-status).
+status), and closing one's account (it cancels the pending orders, among the rest).
 
 Checkout and cancelling call `checkout.services`, the same functions as the API. A refused checkout
 re-shows the page with the reason beside the input it concerns and has changed nothing (cart, stock);
@@ -7,6 +7,7 @@ other refusals are reported by `core.page_errors`.
 """
 
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cart.selectors import cart_view
@@ -21,11 +23,11 @@ from core.errors import BusinessError
 from core.forms import form_add_service_errors
 from core.page_errors import json_endpoint, page_action, refusal_status
 from orders.models import OrderStatus
-from orders.selectors import order_last_shipping_address, order_status_for_user
+from orders.selectors import order_count_for_user, order_last_shipping_address, order_status_for_user
 from orders.transitions import can_transition
 
 from . import selectors, services
-from .forms import CheckoutForm
+from .forms import AccountCloseForm, CheckoutForm
 
 ORDERS_PER_PAGE = 10
 
@@ -109,3 +111,24 @@ def order_status(request, order_id: int):
         return JsonResponse({"detail": "Please log in.", "code": "not_authenticated"}, status=401)
     status = order_status_for_user(user=request.user, order_id=order_id)
     return JsonResponse({"status": status, "label": OrderStatus(status).label})
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_close(request):
+    """What closing means, then the password and a tick to confirm; the browser is logged out after."""
+    form = AccountCloseForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if form.is_valid():
+        try:
+            services.account_close(user=request.user, password=form.cleaned_data["password"])
+        except (ValidationError, BusinessError) as exc:
+            form_add_service_errors(form, exc)
+            status = exc.status_code if isinstance(exc, BusinessError) else 200
+        else:
+            auth_logout(request)
+            messages.info(request, "Your account is closed. Thank you for shopping with us.")
+            return redirect("catalog:home")
+    pending = order_count_for_user(user=request.user, status=OrderStatus.PENDING)
+    return render(request, "orders/account_close.html", {"form": form, "pending": pending}, status=status)

@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import partial
 
 from celery import current_app
 from celery.schedules import maybe_schedule
@@ -45,7 +44,13 @@ LAST_RUN_KEY = "background:last-run:{name}"
 def task_enqueue_on_commit(task, *args) -> None:
     """Queue the Celery `task` with `args` (ids, never model instances) once the transaction commits;
     a rolled-back transaction queues nothing. Outside a transaction it is queued at once."""
-    transaction.on_commit(partial(task_enqueue, task, *args), robust=True)
+
+    # A function, not a functools.partial: Django names a failed robust callback by its __qualname__,
+    # which a partial lacks, and that AttributeError would fail the committed request after all.
+    def enqueue_after_commit():
+        task_enqueue(task, *args)
+
+    transaction.on_commit(enqueue_after_commit, robust=True)
 
 
 def task_enqueue(task, *args) -> None:

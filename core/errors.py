@@ -54,3 +54,15 @@ class Forbidden(BusinessError):
     status_code = 403
     code = "forbidden"
     default_detail = "You are not allowed to do this."
+
+
+class Throttled(BusinessError):
+    """Too many attempts at something guarded (logins, password checks): the API adds `Retry-After`."""
+
+    status_code = 429
+    code = "throttled"
+    default_detail = "Too many attempts. Please try again later."
+
+    def __init__(self, detail: str | None = None, *, retry_after: int, extra: dict | None = None):
+        self.retry_after = retry_after
+        super().__init__(detail, extra=extra)

@@ -8,13 +8,14 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
-from .errors import BusinessError
+from .errors import BusinessError, Throttled
 
 
 def api_exception_handler(exc, context):
     if isinstance(exc, BusinessError):
         body = {"detail": exc.detail, "code": exc.code, **exc.extra}
-        return Response(body, status=exc.status_code)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, Throttled) else None
+        return Response(body, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         # A model/service validation error is the client's fault: answer it like a serializer error.
         exc = exceptions.ValidationError(as_serializer_error(exc))

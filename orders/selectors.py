@@ -75,3 +75,11 @@ def order_last_shipping_address(*, user) -> str:
     """The address of the user's latest order that had one, to suggest at the next checkout."""
     orders = Order.objects.filter(user=user).exclude(shipping_address="").order_by("-created_at", "-id")
     return orders.values_list("shipping_address", flat=True).first() or ""
+
+
+def order_ids_for_user(*, user, status: str) -> list[int]:
+    return list(Order.objects.filter(user=user, status=status).order_by("pk").values_list("pk", flat=True))
+
+
+def order_count_for_user(*, user, status: str) -> int:
+    return Order.objects.filter(user=user, status=status).count()

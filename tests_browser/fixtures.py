@@ -7,6 +7,9 @@
   sees committed rows. A failing test leaves a screenshot in test-artifacts/screenshots/.
   The page never leaves this machine: a request to another host (real Stripe.js, say) fails at once,
   as it would offline, so no test depends on the internet or waits for it.
+  Every browser test also checks the Content-Security-Policy: a violation the page reports (Chromium
+  logs each to the console) fails the test, so every page the tests visit runs under the real policy.
+  `csp_violations` hands the list to a test that expects one.
 """
 
 import os
@@ -32,6 +35,8 @@ ELSEWHERE = re.compile(r"^https?://(?!(localhost|127\.0\.0\.1|\[::1\])[:/])")
 ACTION_TIMEOUT_MS = 15_000
 
 _call_failed = pytest.StashKey[bool]()
+_csp_violations = pytest.StashKey[list]()
+CSP_MESSAGE = re.compile(r"Content[ -]Security[ -]Policy", re.IGNORECASE)
 
 
 @pytest.fixture(scope="session")
@@ -71,12 +76,22 @@ def page(request, browser, live_server, transactional_db):
     context.set_default_timeout(ACTION_TIMEOUT_MS)
     context.route(ELSEWHERE, lambda route: route.abort("internetdisconnected"))
     tab = context.new_page()
+    violations = request.node.stash[_csp_violations] = []
+    tab.on("console", lambda message: CSP_MESSAGE.search(message.text) and violations.append(message.text))
     failure_shot = f"FAILED-{request.node.name}"
     screenshot_path(failure_shot).unlink(missing_ok=True)  # a stale one from an earlier run misleads
     yield tab
     if request.node.stash.get(_call_failed, False):
         screenshot(tab, failure_shot)
     context.close()
+    if violations:
+        pytest.fail("the Content-Security-Policy refused something:\n" + "\n".join(violations))
+
+
+@pytest.fixture
+def csp_violations(request, page) -> list[str]:
+    """What the page's Content-Security-Policy refused so far (a test that provokes it clears the list)."""
+    return request.node.stash[_csp_violations]
 
 
 @pytest.fixture

@@ -67,6 +67,8 @@ def test_admin_users_list_is_paginated(staff, staff_client):
         "is_staff",
         "is_active",
         "date_joined",
+        "updated_at",
+        "email_verified",
         "last_login",
     }
     second = staff_client.get(URL, {"page_size": 2, "page": 2}).json()

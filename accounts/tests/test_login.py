@@ -98,12 +98,20 @@ def test_login_is_throttled_after_repeated_failures_even_with_the_right_password
 
 
 @pytest.mark.django_db
-def test_login_failures_from_one_address_block_every_account_there(user):
-    for n in range(settings.LOGIN_FAILURE_LIMIT):
+def test_login_failures_from_one_address_block_every_account_there_at_the_address_limit(user, settings):
+    settings.LOGIN_FAILURE_IP_LIMIT = 8
+    for n in range(8):
         assert login(f"guess{n}@example.com", "wrong-password-1", ip="10.0.0.7").status_code == 401
 
     assert_refused_without_tokens(login(user.email, ip="10.0.0.7"), 429)
+    assert_refused_without_tokens(login("guess-again@example.com", ip="10.0.0.7"), 429)
     assert login(user.email, ip="10.0.0.8").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_address_limit_is_well_above_the_account_limit():
+    """Someone failing behind the owner's NAT must not lock the owner out at the account limit."""
+    assert settings.LOGIN_FAILURE_IP_LIMIT >= 5 * settings.LOGIN_FAILURE_LIMIT
 
 
 @pytest.mark.django_db
@@ -117,14 +125,53 @@ def test_login_failures_on_one_account_block_it_from_every_address(user):
 
 
 @pytest.mark.django_db
-def test_login_success_does_not_reset_the_address_counter(user):
+def test_login_success_does_not_reset_the_address_counter(user, settings):
     """An attacker holding one valid account must not be able to wipe the per-address count."""
-    for n in range(settings.LOGIN_FAILURE_LIMIT - 1):
+    settings.LOGIN_FAILURE_IP_LIMIT = 4
+    for n in range(3):
         assert login(f"guess{n}@example.com", "wrong-password-1").status_code == 401
     assert login(user.email).status_code == 200
     assert login("last-guess@example.com", "wrong-password-1").status_code == 401
 
     assert_refused_without_tokens(login(user.email), 429)
+
+
+@pytest.mark.django_db
+def test_login_success_clears_the_accounts_own_failures(user):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        assert login(user.email, "wrong-password-1").status_code == 401
+    assert login(user.email).status_code == 200
+
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        assert login(user.email, "wrong-password-1").status_code == 401
+    assert login(user.email).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_refused_attempt_checks_no_password_and_does_not_count(user, settings):
+    from django.contrib.auth.signals import user_login_failed
+
+    checked = []
+    user_login_failed.connect(lambda **kwargs: checked.append(1), weak=False, dispatch_uid="count-checks")
+    try:
+        for _ in range(settings.LOGIN_FAILURE_LIMIT + 3):
+            login(user.email, "wrong-password-1")
+    finally:
+        user_login_failed.disconnect(dispatch_uid="count-checks")
+
+    assert len(checked) == settings.LOGIN_FAILURE_LIMIT
+    other = UserFactory()
+    assert login(other.email).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_limit_of_zero_turns_the_counting_off(user, settings):
+    settings.LOGIN_FAILURE_LIMIT = 0
+    settings.LOGIN_FAILURE_IP_LIMIT = 0
+    for _ in range(12):
+        assert login(user.email, "wrong-password-1").status_code == 401
+
+    assert login(user.email).status_code == 200
 
 
 @pytest.mark.django_db
@@ -135,3 +182,28 @@ def test_login_failure_limit_comes_from_settings(settings, user, limit):
         assert login(user.email, "wrong-password-1").status_code == 401
 
     assert_refused_without_tokens(login(user.email), 429)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("trusted", "remote", "forwarded", "counted_as"),
+    [
+        ([], "203.0.113.5", "198.51.100.1", "203.0.113.5"),  # no proxy is trusted: the header is ignored
+        (["10.0.0.1"], "10.0.0.1", "203.0.113.5", "203.0.113.5"),
+        (["10.0.0.1"], "10.0.0.1", "198.51.100.1, 203.0.113.5", "203.0.113.5"),  # a forged first hop
+        (["10.0.0.1", "10.0.0.2"], "10.0.0.1", "203.0.113.5, 10.0.0.2", "203.0.113.5"),
+        (["10.0.0.1"], "203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not from the proxy
+        (["10.0.0.1"], "10.0.0.1", "not-an-address", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_is_the_one_the_trusted_proxy_saw(
+    settings, trusted, remote, forwarded, counted_as
+):
+    from django.test import RequestFactory
+
+    from accounts.login_throttle import client_ip
+
+    settings.TRUSTED_PROXY_IPS = trusted
+    request = RequestFactory().post("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+
+    assert client_ip(request) == counted_as

@@ -1,17 +1,17 @@
-"""POST /api/auth/logout/: the caller retires one of their own refresh tokens."""
+"""POST /api/auth/logout/: the caller ends one of their own logins: its refresh and access tokens die."""
 
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.factories import UserFactory
 
-from .helpers import bearer, refresh, token_pair
+from .helpers import bearer, me_status, refresh, token_pair
 
 URL = "/api/auth/logout/"
 
 
 @pytest.mark.django_db
-def test_logout_kills_that_refresh_token_only(user):
+def test_logout_kills_that_login_only(user):
     session = token_pair(user)
     other_session = token_pair(user)
 
@@ -20,7 +20,21 @@ def test_logout_kills_that_refresh_token_only(user):
     assert response.status_code == 204, response.content
     assert response.content == b""
     assert refresh(session["refresh"]).status_code == 401
+    assert me_status(session["access"]) == 401
+    assert me_status(other_session["access"]) == 200
     assert refresh(other_session["refresh"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_logout_refuses_the_access_token_until_it_expires(user):
+    """Part 2: the access token's jti is refused too, not only the refresh token."""
+    session = token_pair(user)
+    bearer(session["access"]).post(URL, {"refresh": session["refresh"]}, format="json")
+
+    response = bearer(session["access"]).get("/api/cart/")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_revoked"
 
 
 @pytest.mark.django_db
@@ -49,13 +63,18 @@ def test_logout_refuses_another_users_refresh_token(user):
 @pytest.mark.django_db
 def test_logout_twice_with_the_same_token_is_refused(user):
     session = token_pair(user)
-    client = bearer(session["access"])
-    assert client.post(URL, {"refresh": session["refresh"]}, format="json").status_code == 204
+    assert (
+        bearer(session["access"]).post(URL, {"refresh": session["refresh"]}, format="json").status_code == 204
+    )
+    other = token_pair(user)
 
-    response = client.post(URL, {"refresh": session["refresh"]}, format="json")
+    again = bearer(session["access"]).post(URL, {"refresh": session["refresh"]}, format="json")
+    from_another_login = bearer(other["access"]).post(URL, {"refresh": session["refresh"]}, format="json")
 
-    assert response.status_code == 400, response.content
-    assert "refresh" in response.json()
+    assert again.status_code == 401, again.content
+    assert from_another_login.status_code == 400, from_another_login.content
+    assert "refresh" in from_another_login.json()
+    assert me_status(other["access"]) == 200
 
 
 @pytest.mark.django_db

@@ -1,9 +1,11 @@
-"""POST /api/users/me/password/: the caller changes their password; every older token dies."""
+"""POST /api/users/me/password/: the caller changes their password; every other login of the account
+ends, the one making the change stays; wrong old passwords are throttled per user."""
 
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.factories import DEFAULT_PASSWORD
+from accounts.factories import DEFAULT_PASSWORD, UserFactory
 
 from .helpers import bearer, login, me_status, refresh, token_pair
 
@@ -18,9 +20,12 @@ def assert_password_unchanged(user) -> None:
 
 
 @pytest.mark.django_db
-def test_password_change_sets_the_new_password_and_kills_old_tokens(user):
+def test_password_change_sets_the_new_password_and_ends_every_other_login(user):
     session = token_pair(user)
     other_session = token_pair(user)
+    browser = Client()
+    browser.force_login(user)
+    assert browser.get("/accounts/profile/").status_code == 200
 
     response = bearer(session["access"]).post(
         URL, {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}, format="json"
@@ -29,9 +34,35 @@ def test_password_change_sets_the_new_password_and_kills_old_tokens(user):
     assert response.status_code == 204, response.content
     assert login(user.email, NEW_PASSWORD).status_code == 200
     assert login(user.email, DEFAULT_PASSWORD).status_code == 401
-    for old in (session, other_session):
-        assert me_status(old["access"]) == 401
-        assert refresh(old["refresh"]).status_code == 401
+    assert me_status(other_session["access"]) == 401
+    assert refresh(other_session["refresh"]).json()["code"] == "token_revoked"
+    assert browser.get("/accounts/profile/").status_code == 302
+    assert me_status(session["access"]) == 200
+    assert refresh(session["refresh"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_old_passwords_are_throttled_per_user(user, settings):
+    session = token_pair(user)
+    client = bearer(session["access"])
+    wrong = {"old_password": "not-my-password-3", "new_password": NEW_PASSWORD}
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        assert client.post(URL, wrong, format="json").status_code == 400
+
+    right = client.post(URL, {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}, format="json")
+
+    assert right.status_code == 429, right.content
+    assert right.json()["code"] == "throttled"
+    assert int(right["Retry-After"]) > 0
+    assert_password_unchanged(user)
+    assert me_status(session["access"]) == 200
+    other = UserFactory()
+    assert (
+        bearer(token_pair(other)["access"])
+        .post(URL, {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}, format="json")
+        .status_code
+        == 204
+    )
 
 
 @pytest.mark.django_db

@@ -12,7 +12,17 @@ User = get_user_model()
 
 URL = "/api/auth/register/"
 STRONG_PASSWORD = "paper-lantern-harbour-42"
-USER_FIELDS = {"id", "email", "username", "first_name", "last_name", "is_staff", "date_joined"}
+USER_FIELDS = {
+    "id",
+    "email",
+    "username",
+    "first_name",
+    "last_name",
+    "is_staff",
+    "date_joined",
+    "updated_at",
+    "email_verified",
+}
 
 
 def payload(**overrides):

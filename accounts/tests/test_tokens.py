@@ -1,4 +1,5 @@
-"""JWT handling: which access tokens the API accepts, and POST /api/auth/refresh/ rotation."""
+"""JWT handling: which access tokens the API accepts, and POST /api/auth/refresh/ rotation with reuse
+detection (a rotated refresh token that comes back revokes its whole family)."""
 
 import base64
 import json
@@ -11,8 +12,9 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import AccessToken, RefreshToken
+
+from accounts.models import LoginSession
 
 from .helpers import me_status, refresh, token_pair
 
@@ -103,15 +105,41 @@ def test_refresh_answers_a_new_working_pair(user):
 
 
 @pytest.mark.django_db
-def test_a_rotated_refresh_token_cannot_be_used_again(user):
+def test_a_rotated_refresh_token_that_comes_back_revokes_its_whole_family(user):
     pair = token_pair(user)
     rotated = refresh(pair["refresh"]).json()
+    other_login = token_pair(user)
 
     response = refresh(pair["refresh"])
 
     assert response.status_code == 401, response.content
+    assert response.json()["code"] == "token_revoked"
     assert "access" not in response.json()
-    assert refresh(rotated["refresh"]).status_code == 200
+    assert refresh(rotated["refresh"]).json()["code"] == "token_revoked"
+    assert me_status(rotated["access"]) == 401
+    assert me_status(other_login["access"]) == 200
+    assert refresh(other_login["refresh"]).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_refresh_token_from_before_several_rotations_also_revokes_the_family(user):
+    first = token_pair(user)
+    second = refresh(first["refresh"]).json()
+    third = refresh(second["refresh"]).json()
+
+    assert refresh(first["refresh"]).json()["code"] == "token_revoked"
+    assert refresh(third["refresh"]).status_code == 401
+    assert me_status(third["access"]) == 401
+
+
+@pytest.mark.django_db
+def test_refresh_keeps_the_family(user):
+    pair = token_pair(user)
+
+    rotated = refresh(refresh(pair["refresh"]).json()["refresh"]).json()
+
+    assert claims_of(rotated["access"])["sid"] == claims_of(pair["access"])["sid"]
+    assert LoginSession.objects.filter(user=user).count() == 1
 
 
 @pytest.mark.django_db
@@ -141,13 +169,13 @@ def test_refresh_after_logout_is_refused(user):
 )
 def test_a_refresh_token_that_is_not_genuine_and_current_is_refused(user, forge):
     pair = token_pair(user)
-    issued = OutstandingToken.objects.count()
+    login_row = LoginSession.objects.values().get(user=user)
 
     response = refresh(forge(claims_of(pair["refresh"])))
 
     assert response.status_code == 401, response.content
     assert response.json()["code"] == "token_not_valid"
-    assert OutstandingToken.objects.count() == issued
+    assert LoginSession.objects.values().get(user=user) == login_row
     assert refresh(pair["refresh"]).status_code == 200
 
 
@@ -218,5 +246,8 @@ def test_concurrent_refreshes_of_one_token_yield_at_most_one_pair(user):
 
     assert not errors
     assert sorted(statuses) == [200] + [401] * (attempts - 1)
-    # One login pair plus exactly one rotated pair were issued.
-    assert OutstandingToken.objects.filter(user=user).count() == 2
+    # The losers presented a token that had just been rotated: the family is revoked (reuse detection
+    # cannot tell a double click from a thief), and exactly one rotation happened.
+    login_row = LoginSession.objects.get(user=user)
+    assert login_row.rotations == 2
+    assert login_row.revoked_at is not None

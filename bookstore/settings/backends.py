@@ -21,6 +21,8 @@ def caches_for(*, redis_url: str) -> dict:
             "default": {
                 "BACKEND": "django.core.cache.backends.db.DatabaseCache",
                 "LOCATION": "bookstore_cache",
+                # Django's default of 300 entries would cull live login-failure counts under a password spray.
+                "OPTIONS": {"MAX_ENTRIES": 100_000},
             },
             # One search for a common word costs the database far more than reading this table does.
             "search": {

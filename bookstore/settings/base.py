@@ -3,6 +3,8 @@
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
+
 from .backends import caches_for, email_security
 from .database import database_from_url
 from .env import env_bool, env_int, env_list, env_str
@@ -13,6 +15,8 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY", "django-insecure-dev-only-key-change-m
 DEBUG = env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The shop's "form expired" page, or the API's JSON error under /api/.
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 
 INSTALLED_APPS = [
     # Django's admin, with the back office's dashboard and report pages (checkout/admin_site.py).
@@ -25,11 +29,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework_simplejwt.token_blacklist",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
     "notifications",
     "insights",
@@ -45,12 +49,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "core.request_logging.RequestLoggingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) with Stripe.js's origins; sets request.csp_nonce.
+    "payments.csp.StripeCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A revoked browser login is logged out; a new one gets its row (accounts/login_sessions.py).
+    "accounts.middleware.LoginSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the refusals page views raise (and leaves /api/ to DRF).
@@ -183,14 +191,39 @@ COVER_MAX_BYTES = 5 * 1024 * 1024
 BOOK_LIST_CACHE_SECONDS = env_int("BOOK_LIST_CACHE_SECONDS", 10)
 # Seconds a word search's hits are kept in the "search" cache (0: never); see catalog/search.py.
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
+# Failed logins per account, and per client address (0: no limit); see accounts/login_throttle.py.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 50)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+# Reverse proxies whose X-Forwarded-For names the client (for throttling and the login list).
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", [])
 
 # --- Stripe --------------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_localstripe")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY", "pk_test_localstripe")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "whsec_localstripe")
 STRIPE_API_BASE = env_str("STRIPE_API_BASE", "")
+
+# --- Content-Security-Policy (django-csp) ----------------------------------------------------------
+# Scripts, styles, images and fonts from the shop itself only: no inline script or style, no eval. A
+# <script> in a template carries nonce="{{ request.csp_nonce }}". payments.csp adds Stripe.js's origins
+# (and the emulator's), and the only frames: Stripe's. The admin and the API docs are Django's and drf-spectacular's pages, whose inline
+# scripts this policy would break: they keep the browser defaults.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/docs", "/api/redoc"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- API -----------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -206,7 +239,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.exceptions.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -220,14 +253,12 @@ REST_FRAMEWORK = {
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "ALGORITHM": "HS256",
     "SIGNING_KEY": SECRET_KEY,
     "AUTH_HEADER_TYPES": ("Bearer",),
-    # Tokens carry a hash of the password hash: a password change or reset revokes every token.
-    "CHECK_REVOKE_TOKEN": True,
+    # Revocation goes by login session (accounts/tokens.py): a password change keeps the caller's own.
+    "CHECK_REVOKE_TOKEN": False,
     "CHECK_USER_IS_ACTIVE": True,
 }
 

@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.factories import UserFactory
-from accounts.services import password_reset_request
+from accounts.services import password_reset_mail
 from core.background import TICK_LOCK_KEY, EmbeddedScheduler
 from notifications.models import EmailNotification, NotificationStatus
 
@@ -87,7 +87,7 @@ def test_without_a_broker_the_web_process_runs_the_periodic_jobs(
 ):
     user = UserFactory()
     with django_capture_on_commit_callbacks(execute=False):  # its queued delivery is lost
-        password_reset_request(email=user.email)
+        password_reset_mail(email=user.email)  # the reset task: its mail written to the outbox
     scheduler, start = EmbeddedScheduler(), timezone.now()
 
     for minutes in (0, 5):  # seen, then due
