@@ -9,7 +9,7 @@ from catalog.api import BookViewSet, GenreViewSet, PreBookingViewSet, WishlistVi
 from checkout.api import AdminOrderViewSet, OrderViewSet, StripeWebhookView
 from core.health import health
 from core.routers import OptionalSlashRouter
-from orders.api import AdminCouponViewSet, AdminReportViewSet
+from orders.api import AdminCouponViewSet, AdminReportViewSet, MyRecommendationsViewSet
 from payments.api import AdminPaymentViewSet
 from reviews.api import BookReviewViewSet, ReviewViewSet
 
@@ -37,6 +37,11 @@ urlpatterns = [
         name="me",
     ),
     re_path(r"^users/me/password/?$", MeViewSet.as_view({"post": "password"}), name="me-password"),
+    re_path(
+        r"^users/me/recommendations/?$",
+        MyRecommendationsViewSet.as_view({"get": "list"}),
+        name="me-recommendations",
+    ),
     re_path(r"^payments/webhook/?$", StripeWebhookView.as_view(), name="payments-webhook"),
     re_path(r"^cart/?$", CartViewSet.as_view({"get": "retrieve", "delete": "clear"}), name="cart"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),

@@ -28,9 +28,12 @@ from .serializers import (
     CoverUploadSerializer,
     GenreSerializer,
     PreBookingSerializer,
+    RelatedBooksSerializer,
     StockUpdateSerializer,
     WishlistItemSerializer,
 )
+
+NO_SUCH_BOOK = refusal("not_found", description="No such book in the catalog.")
 
 
 class GenreViewSet(viewsets.ModelViewSet):
@@ -102,6 +105,13 @@ class BookViewSet(viewsets.ModelViewSet):
         book = services.book_set_stock(book_id=book.pk, actor=request.user, **payload.validated_data)
         return Response(self.get_serializer(book).data)
 
+    @extend_schema(request=None, responses={200: RelatedBooksSerializer, 404: NO_SUCH_BOOK})
+    @action(detail=True, methods=["get"])
+    def related(self, request, pk=None):
+        """Books to show beside this one: "customers also bought" and "more by this author"."""
+        related = selectors.book_related(book=self.get_object())
+        return Response(RelatedBooksSerializer(related, context=self.get_serializer_context()).data)
+
     @extend_schema(
         request={"multipart/form-data": CoverUploadSerializer},
         responses={200: CoverSerializer, 413: refusal("too_large", description="The image is over 5 MB.")},
@@ -116,9 +126,6 @@ class BookViewSet(viewsets.ModelViewSet):
             CoverSerializer({"cover_url": self.get_serializer(book).data["cover_url"]}).data,
             status=status.HTTP_200_OK,
         )
-
-
-NO_SUCH_BOOK = refusal("not_found", description="No such book in the catalog.")
 
 
 class WishlistViewSet(viewsets.GenericViewSet):

@@ -1,21 +1,25 @@
-"""Staff endpoints for coupons and sales reports (orders themselves are served by `checkout.api`)."""
+"""Staff endpoints for coupons and sales reports, and the customer's "picked for you" (orders themselves
+are served by `checkout.api`)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
+from catalog.models import Book
 from catalog.serializers import BookSerializer
 from core.pagination import StandardPagination
 from core.schema import refusal
 
 from . import coupons, selectors
 from .models import Coupon
+from .recommendations import MAX_RECOMMENDATIONS, recommendations_for_user
 from .serializers import (
     CouponSerializer,
     LowStockQuerySerializer,
+    RecommendationSerializer,
     SalesReportQuerySerializer,
     SalesReportSerializer,
 )
@@ -78,3 +82,26 @@ class AdminReportViewSet(viewsets.ViewSet):
         return paginator.get_paginated_response(
             BookSerializer(page, many=True, context={"request": request}).data
         )
+
+
+class MyRecommendationsViewSet(viewsets.GenericViewSet):
+    """/api/users/me/recommendations/: books picked for the caller (orders.recommendations)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = RecommendationSerializer
+    pagination_class = StandardPagination
+    queryset = Book.objects.none()  # the picks are a list, not a queryset; this names the model
+
+    @extend_schema(
+        description=(
+            f"Up to {MAX_RECOMMENDATIONS} books picked for the caller, strongest reason first: bought "
+            "together with their paid purchases or wishlist books by other customers, by the same "
+            "authors, in their favourite genres or the genres they bought, then the shop's bestsellers. "
+            "Only books in stock they neither bought nor wished for. Computed on each call."
+        )
+    )
+    def list(self, request):
+        # favourite genres: pass `favourite_genre_slugs=` from the customer's shopping preferences.
+        picks = recommendations_for_user(user=request.user)
+        page = self.paginate_queryset(picks)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

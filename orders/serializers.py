@@ -1,9 +1,11 @@
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
+from catalog.serializers import BookSerializer
 from core.fields import AnyDecimalField
 
 from .models import Coupon, OrderItem, OrderStatusChange
+from .recommendations import REASON_LABELS
 
 
 class OrderItemSerializer(serializers.ModelSerializer):
@@ -84,3 +86,13 @@ class SalesReportSerializer(serializers.Serializer):
 
 class LowStockQuerySerializer(serializers.Serializer):
     threshold = serializers.IntegerField(min_value=0, max_value=1_000_000, default=5)
+
+
+class RecommendationSerializer(serializers.Serializer):
+    book = BookSerializer(read_only=True)
+    reason = serializers.ChoiceField(
+        choices=list(REASON_LABELS.items()),
+        read_only=True,
+        help_text="Why it is picked, strongest first in the list.",
+    )
+    reason_label = serializers.CharField(read_only=True, help_text="The reason, as the shop words it.")

@@ -22,6 +22,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The footer's pages (contact, shipping & returns, privacy, terms), written by staff in the admin;
+    # core/migrations seeds them. Flat pages belong to a site: SITE_ID below.
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -55,6 +59,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "bookstore.urls"
+SITE_ID = 1
 WSGI_APPLICATION = "bookstore.wsgi.application"
 ASGI_APPLICATION = "bookstore.asgi.application"
 
