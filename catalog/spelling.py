@@ -28,7 +28,9 @@ from .search import search_words, text_words
 
 TERM_MIN_LENGTH = 3
 TERM_MAX_LENGTH = 64  # SearchTerm.word's max_length
-LONG_WORD = 8  # from this length on, two edits away is still a likely typo
+# From this length on, a term two edits away is still a likely typo (the variants find those that share
+# a one-letter deletion with the word, e.g. a letter missing and another one extra).
+LONG_WORD = 8
 BATCH = 1000
 
 

@@ -43,6 +43,7 @@ SORT_CHOICES = [
     ("-avg_rating", "Top rated"),
 ]
 
+PANEL_FILTERS = ("min_price", "max_price", "in_stock")
 FILTER_LABELS = {
     "search": "Search",
     "genre": "Genre",
@@ -86,6 +87,8 @@ def book_list(request):
             "is_filtered": any(
                 request.GET.get(name, "").strip() for name in FILTER_LABELS if name != "ordering"
             ),
+            # The price and stock filters live in the folded panel: it opens when one is in use.
+            "panel_filtered": any(request.GET.get(name, "").strip() for name in PANEL_FILTERS),
         },
     )
 

@@ -7,6 +7,9 @@ from django.conf import settings
 
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 
+# The screen sizes every storefront journey runs at (the `screen` fixture): a desktop and a phone.
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
 
 def screenshot_path(name: str) -> Path:
     return SCREENSHOT_DIR / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
