@@ -13,7 +13,10 @@ HOME = reverse("catalog:home")
 
 def _quick_add(client, book, next_url):
     form = client.get(next_url).content.decode().split('class="book-card__add"')[1].split("</form>")[0]
-    assert f'name="book_id" value="{book.pk}"' in form and f'name="next" value="{next_url.replace("&", "&amp;")}"' in form
+    assert (
+        f'name="book_id" value="{book.pk}"' in form
+        and f'name="next" value="{next_url.replace("&", "&amp;")}"' in form
+    )
     return client.post(reverse("cart:add"), {"book_id": book.pk, "quantity": 1, "next": next_url})
 
 

@@ -33,7 +33,9 @@ def test_names_from_the_top_genre_down(tree):
 
 
 def test_book_create_and_update_file_the_names(tree):
-    book = book_create(title="A", author="B", isbn=isbn13_from_prefix("978000000001"), price="5", genre=tree["mystery"])
+    book = book_create(
+        title="A", author="B", isbn=isbn13_from_prefix("978000000001"), price="5", genre=tree["mystery"]
+    )
     assert _names(book) == "Fiction / Crime / Mystery"
 
     book_update(book=book, genre=tree["fiction"])
@@ -59,7 +61,8 @@ def test_admin_rename_refiles_the_books(tree, client):
     client.force_login(StaffFactory(is_superuser=True))
 
     response = client.post(
-        f"/admin/catalog/genre/{tree['fiction'].pk}/change/", {"name": "Novels", "slug": "fiction", "parent": ""}
+        f"/admin/catalog/genre/{tree['fiction'].pk}/change/",
+        {"name": "Novels", "slug": "fiction", "parent": ""},
     )
 
     assert response.status_code == 302

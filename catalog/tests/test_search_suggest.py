@@ -49,7 +49,12 @@ def test_words_genres_authors_and_titles_that_start_with_the_text(client, shelf)
 def test_completes_the_last_word_keeping_the_ones_before(client, shelf):
     body = _suggest(client, "murder at the mi")
 
-    assert {"kind": "search", "label": "murder at the mill", "url": f"{HOME}?search=murder+at+the+mill", "detail": ""} in body["suggestions"]
+    assert {
+        "kind": "search",
+        "label": "murder at the mill",
+        "url": f"{HOME}?search=murder+at+the+mill",
+        "detail": "",
+    } in body["suggestions"]
 
 
 def test_a_typo_is_answered_with_did_you_mean(client, shelf):

@@ -1,4 +1,4 @@
-""""Did you mean …": the vocabulary of titles, authors and genre names, and the typo-tolerant lookup."""
+""" "Did you mean …": the vocabulary of titles, authors and genre names, and the typo-tolerant lookup."""
 
 import pytest
 
@@ -28,7 +28,12 @@ def test_variants_are_the_word_and_every_one_letter_deletion():
 
 @pytest.mark.parametrize(
     ("first", "second", "distance"),
-    [("mystery", "mystery", 0), ("mistery", "mystery", 1), ("mystry", "mystery", 1), ("mysterry", "mystery", 1)]
+    [
+        ("mystery", "mystery", 0),
+        ("mistery", "mystery", 1),
+        ("mystry", "mystery", 1),
+        ("mysterry", "mystery", 1),
+    ]
     + [("mysetry", "mystery", 1), ("thriler", "thriller", 1), ("dune", "emma", 4), ("", "abc", 3)],
 )
 def test_edit_distance_counts_changes_additions_removals_and_swaps(first, second, distance):
@@ -76,7 +81,9 @@ def test_lookup_costs_three_small_queries(django_assert_max_num_queries):
 
 def test_services_add_new_words_at_once():
     genre = genre_save(name="Space Opera", slug="space-opera")
-    book_create(title="Starfall Chronicles", author="Mira Quell", isbn="9780306406157", price="9.99", genre=genre)
+    book_create(
+        title="Starfall Chronicles", author="Mira Quell", isbn="9780306406157", price="9.99", genre=genre
+    )
 
     assert {"space", "opera", "starfall", "chronicles", "mira", "quell"} <= set(
         SearchTerm.objects.values_list("word", flat=True)

@@ -103,7 +103,10 @@ def test_sort_menu_applies_on_change_and_has_a_button_without_javascript(client)
     html = client.get(HOME).content.decode()
 
     assert '<select id="ordering" name="ordering" form="filters" data-submit-on-change>' in html
-    assert '<noscript><button type="submit" class="button button--small" form="filters">Sort</button></noscript>' in html
+    assert (
+        '<noscript><button type="submit" class="button button--small" form="filters">Sort</button></noscript>'
+        in html
+    )
     assert '<option value="-bestselling">Bestsellers</option>' in html
 
 
@@ -124,7 +127,7 @@ def test_cards_offer_quick_add_for_books_in_stock_back_to_this_page(client):
     form = html.split('class="book-card__add"')[1].split("</form>")[0]
     assert f'name="book_id" value="{in_stock.pk}"' in form and 'name="quantity" value="1"' in form
     assert f'name="next" value="{HOME}?page=1&amp;ordering=title"' in form
-    assert "Add to cart<span class=\"visually-hidden\">: On the Shelf</span>" in form
+    assert 'Add to cart<span class="visually-hidden">: On the Shelf</span>' in form
 
 
 def test_book_page_shows_customers_also_bought_and_more_by_the_author(client):

@@ -1,4 +1,4 @@
-""""Picked for you": `orders.recommendations`, GET /api/users/me/recommendations/ and the account page."""
+""" "Picked for you": `orders.recommendations`, GET /api/users/me/recommendations/ and the account page."""
 
 import pytest
 from django.urls import reverse
@@ -34,7 +34,9 @@ def shop():
         "sold_out": BookFactory(title="Sold Out", author="Ada", genre=mystery, stock=0),
         "wished": BookFactory(title="Wished", author="Dee", genre=poetry),
     }
-    book_relations_replace(relations={books["bought"].pk: [(books["together"].pk, 4), (books["sold_out"].pk, 9)]})
+    book_relations_replace(
+        relations={books["bought"].pk: [(books["together"].pk, 4), (books["sold_out"].pk, 9)]}
+    )
     return books
 
 
