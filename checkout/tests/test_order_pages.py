@@ -305,11 +305,10 @@ def test_order_page_cancel_button_leads_to_the_confirmation(shopper, user):
 
     html = shopper.get(reverse("checkout:detail", args=[order.pk])).content.decode()
 
-    assert (
-        f'<a class="button button--danger" href="{reverse("checkout:cancel", args=[order.pk])}">Cancel order…</a>'
-        in html
-    )
-    assert f'action="{reverse("checkout:cancel", args=[order.pk])}"' not in html  # no one-click cancel
+    # A GET form: it opens the confirmation page, it cancels nothing.
+    assert f'<form method="get" action="{reverse("checkout:cancel", args=[order.pk])}">' in html
+    assert "Cancel order…</button>" in html
+    assert f'<form method="post" action="{reverse("checkout:cancel", args=[order.pk])}"' not in html
 
 
 def test_confirmation_of_a_pending_order_says_the_books_go_back_and_nothing_is_charged(shopper, user):
@@ -323,8 +322,8 @@ def test_confirmation_of_a_pending_order_says_the_books_go_back_and_nothing_is_c
     assert f"Cancel order #{order.pk}?" in html
     assert "go back on the shelf" in html and "nothing has been charged" in html and "refunded" not in html
     assert f'<form method="post" action="{reverse("checkout:cancel", args=[order.pk])}"' in html
-    assert "Yes, cancel the order" in html
-    assert f'href="{reverse("checkout:detail", args=[order.pk])}">No, keep it</a>' in html
+    assert f"Yes, cancel order #{order.pk}</button>" in html
+    assert f'href="{reverse("checkout:detail", args=[order.pk])}">No, keep my order</a>' in html
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING and stock_of(book) == 3
 
 
