@@ -2,6 +2,6 @@
 live server. Fixtures live in `tests_browser.fixtures` (loaded by the root conftest); helpers that
 tests import live here."""
 
-from .helpers import screenshot
+from .helpers import screenshot, within_viewport
 
-__all__ = ["screenshot"]
+__all__ = ["screenshot", "within_viewport"]

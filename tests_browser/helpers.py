@@ -21,3 +21,16 @@ def screenshot(page, name: str) -> Path:
     path = screenshot_path(name)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def within_viewport(page, locator) -> bool:
+    """Whether the element is wholly inside the visible window (not off an edge, not below the fold)."""
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
