@@ -1,6 +1,9 @@
 """ "Did you mean …": the vocabulary of titles, authors and genre names, and the typo-tolerant lookup."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from catalog.factories import BookFactory, GenreFactory
 from catalog.models import Book, SearchTerm, SearchTermVariant
@@ -123,3 +126,14 @@ def test_books_out_of_the_catalog_do_not_count():
     search_terms_rebuild()
 
     assert not SearchTerm.objects.filter(word="vanished").exists()
+
+
+def test_rebuild_command_reports_what_it_did():
+    BookFactory(title="Silver River", author="Ann Lake")
+    SearchTerm.objects.all().delete()
+    out = StringIO()
+
+    call_command("rebuild_search_terms", "--no-progress", stdout=out)
+
+    assert out.getvalue().startswith(f"{SearchTerm.objects.count()} word(s): ")
+    assert {"silver", "river", "ann", "lake"} <= set(SearchTerm.objects.values_list("word", flat=True))

@@ -5,7 +5,8 @@
    Keyboard: ↓/↑ move through them (the input keeps focus; aria-activedescendant names the option),
    Enter opens the chosen one (or searches for the text when none is chosen), Escape closes the list
    (or, closed, clears the box), Tab leaves. A click or tap on an option opens it too. Without
-   JavaScript the box is a plain search form. */
+   JavaScript the box is a plain search form. How many suggestions there are is said in a polite live
+   region (no "status" role: the page's own status messages keep that). */
 (function () {
   "use strict";
 
