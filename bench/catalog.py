@@ -214,7 +214,8 @@ def _load(database: str, server_url: str, books: int) -> None:
         cursor.execute(
             "LOAD DATA LOCAL INFILE %s INTO TABLE catalog_book CHARACTER SET utf8mb4 "
             "(title, author, isbn, description, price, stock, genre_id) "
-            "SET cover = '', review_count = 0, is_active = 1, created_at = NOW(6), updated_at = NOW(6)",
+            "SET cover = '', review_count = 0, is_active = 1, genre_names = '', units_sold_30d = 0, "
+            "created_at = NOW(6), updated_at = NOW(6)",
             [str(tsv)],
         )
         cursor.execute(
