@@ -236,21 +236,23 @@ def _search_url(text: str) -> str:
 def search_suggestions(text: str) -> list[Suggestion]:
     """What the search box offers while the shopper types: the text completed with catalog words
     (the vocabulary of catalog/spelling.py, most used first), genres named like it, authors and titles
-    that start with it, at most 10 in all; when nothing matches, "Did you mean …". Each part is one
+    that start with it, at most 12 in all; when nothing matches, "Did you mean …". Each part is one
     small indexed query (prefix ranges on the vocabulary, `author` and `title`), so it stays fast on a
     million books."""
     text = " ".join(text.split())[:SUGGEST_MAX_LENGTH]
     if len(text) < SUGGEST_MIN_LENGTH:
         return []
     *before, last = text.split(" ")
+    completions = (
+        SearchTerm.objects.filter(word__istartswith=fold(last))
+        .order_by("-book_count", "word")
+        .values_list("word", flat=True)[:3]
+        if fold(last).isalpha()
+        else []
+    )
     suggestions = [
         Suggestion("search", completed, _search_url(completed))
-        for completed in (
-            " ".join([*before, word])
-            for word in SearchTerm.objects.filter(word__istartswith=fold(last))
-            .order_by("-book_count", "word")
-            .values_list("word", flat=True)[:3]
-        )
+        for completed in (" ".join([*before, word]) for word in completions)
         if completed.casefold() != text.casefold()
     ]
     suggestions += [
