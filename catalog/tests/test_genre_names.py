@@ -84,6 +84,7 @@ def test_import_files_the_names(tree, tmp_path):
     assert _names(existing) == "Fiction / Crime"
 
 
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
 def test_api_search_finds_a_book_by_its_genre(api_client, tree):
     BookFactory(title="Quiet Lake", genre=tree["mystery"])
     BookFactory(title="Loud River", genre=None, description="No genre at all.")
