@@ -4,7 +4,6 @@ bought" from co-purchases: for each book, the books found most often in the same
 streamed, then the catalog's table is replaced in one transaction (catalog.services.book_relations_replace).
 Safe to run at any time and again; schedule it (cron or a periodic task), e.g. nightly."""
 
-from argparse import ArgumentTypeError
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
@@ -12,14 +11,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from catalog.services import book_relations_replace
+from core.arguments import positive_int
 from orders.selectors import book_co_purchases
-
-
-def positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ArgumentTypeError("must be at least 1")
-    return number
 
 
 class Command(BaseCommand):
