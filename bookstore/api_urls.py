@@ -16,7 +16,7 @@ from catalog.api import (
 from checkout.api import AdminOrderViewSet, MeViewSet, OrderViewSet, StripeWebhookView
 from core.health import health
 from core.routers import OptionalSlashRouter
-from orders.api import AdminCouponViewSet, AdminInventoryViewSet, AdminReportViewSet
+from orders.api import AdminCouponViewSet, AdminInventoryViewSet, AdminReportViewSet, MyRecommendationsViewSet
 from payments.api import AdminPaymentViewSet
 from reviews.api import BookReviewViewSet, ReviewViewSet
 
@@ -51,6 +51,11 @@ urlpatterns = [
         r"^users/me/preferences/?$",
         PreferencesViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="me-preferences",
+    ),
+    re_path(
+        r"^users/me/recommendations/?$",
+        MyRecommendationsViewSet.as_view({"get": "list"}),
+        name="me-recommendations",
     ),
     re_path(r"^payments/webhook/?$", StripeWebhookView.as_view(), name="payments-webhook"),
     re_path(r"^cart/?$", CartViewSet.as_view({"get": "retrieve", "delete": "clear"}), name="cart"),

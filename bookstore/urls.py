@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/", include(("bookstore.api_urls", "api"))),
     path("accounts/", include("accounts.urls")),
     path("cart/", include("cart.urls")),
+    # The footer's pages (/pages/contact/, ...) and any other flat page staff write in the admin.
+    path("pages/", include("django.contrib.flatpages.urls")),
     path("", include("reviews.urls")),
     # /checkout/ and /orders/…
     path("", include("checkout.urls")),

@@ -31,10 +31,13 @@ from .serializers import (
     PreBookingSerializer,
     PreferencesSerializer,
     PreferencesUpdateSerializer,
+    RelatedBooksSerializer,
     StockMovementSerializer,
     StockUpdateSerializer,
     WishlistItemSerializer,
 )
+
+NO_SUCH_BOOK = refusal("not_found", description="No such book in the catalog.")
 
 
 class GenreViewSet(viewsets.ModelViewSet):
@@ -106,6 +109,13 @@ class BookViewSet(viewsets.ModelViewSet):
         book = services.book_set_stock(book_id=book.pk, actor=request.user, **payload.validated_data)
         return Response(self.get_serializer(book).data)
 
+    @extend_schema(request=None, responses={200: RelatedBooksSerializer, 404: NO_SUCH_BOOK})
+    @action(detail=True, methods=["get"])
+    def related(self, request, pk=None):
+        """Books to show beside this one: "customers also bought" and "more by this author"."""
+        related = selectors.book_related(book=self.get_object())
+        return Response(RelatedBooksSerializer(related, context=self.get_serializer_context()).data)
+
     @extend_schema(
         request={"multipart/form-data": CoverUploadSerializer},
         responses={200: CoverSerializer, 413: refusal("too_large", description="The image is over 5 MB.")},
@@ -120,9 +130,6 @@ class BookViewSet(viewsets.ModelViewSet):
             CoverSerializer({"cover_url": self.get_serializer(book).data["cover_url"]}).data,
             status=status.HTTP_200_OK,
         )
-
-
-NO_SUCH_BOOK = refusal("not_found", description="No such book in the catalog.")
 
 
 class WishlistViewSet(viewsets.GenericViewSet):

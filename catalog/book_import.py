@@ -28,7 +28,9 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from .models import Book, Genre, PriceChange, StockMovement
+from .selectors import genre_names_by_id
 from .services import stock_set_locked_bulk
+from .spelling import search_terms_add
 from .validation import book_clean
 
 HEADER = ("isbn", "title", "author", "description", "price", "stock", "genre")
@@ -194,8 +196,14 @@ def _write(rows: list[ImportRow], *, actor, note: str) -> dict[str, int]:
         .filter(isbn__in=[row.isbn for row in rows])
         .order_by("pk")
     }
+    genre_names = genre_names_by_id()
     created = [
-        Book(**{name: getattr(row, name) for name in UPDATED_FIELDS}, isbn=row.isbn, stock=row.stock or 0)
+        Book(
+            **{name: getattr(row, name) for name in UPDATED_FIELDS},
+            isbn=row.isbn,
+            stock=row.stock or 0,
+            genre_names=genre_names.get(row.genre_id, ""),
+        )
         for row in rows
         if row.isbn not in existing
     ]
@@ -224,11 +232,12 @@ def _write(rows: list[ImportRow], *, actor, note: str) -> dict[str, int]:
         if any(getattr(book, name) != getattr(row, name) for name in UPDATED_FIELDS):
             for name in UPDATED_FIELDS:
                 setattr(book, name, getattr(row, name))
+            book.genre_names = genre_names.get(row.genre_id, "")
             book.updated_at = now
             changed.append(book)
         if row.stock is not None:
             stock_targets.append((book, row.stock))
-    Book.objects.bulk_update(changed, [*UPDATED_FIELDS, "updated_at"])
+    Book.objects.bulk_update(changed, [*UPDATED_FIELDS, "genre_names", "updated_at"])
     PriceChange.objects.bulk_create(
         PriceChange(
             book_id=book.pk,
@@ -239,6 +248,7 @@ def _write(rows: list[ImportRow], *, actor, note: str) -> dict[str, int]:
         )
         for book, old_price in prices
     )
+    search_terms_add(texts=[f"{book.title} {book.author}" for book in [*created, *changed]])
     stock_changed_ids = {book.pk for book, stock in stock_targets if stock != book.stock}
     stock_changes = stock_set_locked_bulk(
         targets=stock_targets, reason=StockMovement.Reason.IMPORT, actor=actor, note=note

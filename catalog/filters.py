@@ -24,7 +24,12 @@ class BookFilter(FilterSet):
             ("title", "title"),
             ("created_at", "created_at"),
             ("avg_rating", "avg_rating"),
-        )
+            ("units_sold_30d", "bestselling"),
+        ),
+        help_text=(
+            "Sort order; a leading `-` reverses it. `-bestselling`: most paid copies in the last 30 days "
+            "first (recounted periodically by `refresh_bestsellers`, so it may lag by its schedule)."
+        ),
     )
 
     class Meta:

@@ -55,6 +55,14 @@ class Book(models.Model):
     review_count = models.PositiveIntegerField(default=0)
     # A removed book leaves the catalog but stays for the orders and ledger rows that point to it.
     is_active = models.BooleanField(default=True)
+    # The names of the book's genre and of every genre above it ("Fiction / Crime / Mystery"), kept in
+    # step by the catalog services, so a search finds a book by its genre through the same FULLTEXT
+    # index (catalog/search.py) as by its title.
+    genre_names = models.TextField(blank=True, default="", editable=False)
+    # Paid copies in the last 30 days, for the "Bestsellers" order. Written by `book_sales_set`, which the
+    # orders app's `refresh_bestsellers` command calls (the catalog cannot read orders): it lags by as
+    # long as that command's schedule.
+    units_sold_30d = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +75,7 @@ class Book(models.Model):
         indexes = [
             models.Index(fields=["is_active", "price"], name="book_active_price_idx"),
             models.Index(fields=["is_active", "avg_rating"], name="book_active_rating_idx"),
+            models.Index(fields=["is_active", "units_sold_30d"], name="book_active_sales_idx"),
         ]
 
     def __str__(self):
@@ -212,3 +221,50 @@ class ShopperPreferences(models.Model):
 
     def __str__(self):
         return f"preferences of user {self.user_id}"
+
+
+class BookRelation(models.Model):
+    """ "Customers also bought": `related` was bought in the same orders as `book`, `score` times (distinct
+    paid-or-later orders). Written whole by `book_relations_replace`, which the orders app's
+    `refresh_related_books` command calls; a book's top few only."""
+
+    book = models.ForeignKey(Book, related_name="relations", on_delete=models.CASCADE)
+    related = models.ForeignKey(Book, related_name="+", on_delete=models.CASCADE)
+    score = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["book", "-score", "related"]
+        constraints = [
+            models.UniqueConstraint(fields=["book", "related"], name="bookrelation_one_per_pair"),
+            models.CheckConstraint(condition=~Q(book=models.F("related")), name="bookrelation_not_itself"),
+        ]
+        indexes = [models.Index(fields=["book", "-score"], name="bookrelation_book_score_idx")]
+
+    def __str__(self):
+        return f"book {self.book_id} bought with {self.related_id} ({self.score}×)"
+
+
+class SearchTerm(models.Model):
+    """A word of the catalog's titles, authors and genre names, folded (lower case, no accents), with
+    how many books use it: what "Did you mean …" may offer (catalog/spelling.py)."""
+
+    word = models.CharField(max_length=64, unique=True)
+    book_count = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return self.word
+
+
+class SearchTermVariant(models.Model):
+    """The term itself and the term with any one letter left out. A word and a term one edit apart
+    (a letter wrong, missing, extra or two swapped) share a variant, so an indexed `IN` finds the
+    candidates (the symmetric-delete method) on SQLite and MariaDB alike."""
+
+    variant = models.CharField(max_length=64)
+    term = models.ForeignKey(SearchTerm, related_name="variants", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["variant", "term"], name="searchtermvariant_unique")]
+
+    def __str__(self):
+        return f"{self.variant} → {self.term_id}"

@@ -1,5 +1,9 @@
 """Word search over books: an InnoDB FULLTEXT index on MySQL/MariaDB, plain `icontains` elsewhere.
 
+A book is found by the words of its title, author, description and genre names (`Book.genre_names`:
+its genre and every genre above it, kept by the catalog services), so "mystery" finds the books filed
+under Mystery, or under a genre below it, through the same index.
+
 The client's text is never handed to the boolean-mode parser as typed: it is cut into words (`\\w+`), so
 operators such as `+ - < > ( ) ~ * " @` cannot reach MATCH ... AGAINST. Each word is required (`+`) and
 matched as a prefix (`*`), which keeps the meaning close to the `icontains` fallback ("hobbit" finds
@@ -24,7 +28,7 @@ from django.db.models import Count, FloatField, Func, Lookup, Q, QuerySet, Value
 from core.pagination import queryset_cache_key
 
 FULLTEXT_INDEX = "catalog_book_fulltext"
-FULLTEXT_COLUMNS = ("title", "author", "description")
+FULLTEXT_COLUMNS = ("title", "author", "description", "genre_names")
 MAX_WORDS = 8
 SEARCH_RANK = "search_rank"  # the annotation that marks a word search (and holds its relevance)
 MAX_HITS = 1000  # 50 pages of 20: deeper pages are read from the database each time
@@ -41,7 +45,7 @@ _WORD = re.compile(r"\w+")
 
 
 class FullTextMatch(Func):
-    """`MATCH (title, author, description) AGAINST (%s IN BOOLEAN MODE)`: the relevance."""
+    """`MATCH (title, author, description, genre_names) AGAINST (%s IN BOOLEAN MODE)`: the relevance."""
 
     output_field = FloatField()
 
@@ -71,8 +75,13 @@ class FullTextMatches(Lookup):
         return compiler.compile(self.lhs)
 
 
+def text_words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
 def search_words(text: str) -> list[str]:
-    return _WORD.findall(text)[:MAX_WORDS]
+    """The words a search looks for: the first MAX_WORDS of the text."""
+    return text_words(text)[:MAX_WORDS]
 
 
 def is_indexed_word(word: str) -> bool:
@@ -80,10 +89,14 @@ def is_indexed_word(word: str) -> bool:
 
 
 def words_condition(words: list[str]) -> Q:
-    """Every word somewhere in the title, author or description (the naive, scanning search)."""
+    """Every word somewhere in the title, author, description or genre names (the naive, scanning
+    search)."""
     condition = Q()
     for word in words:
-        condition &= Q(title__icontains=word) | Q(author__icontains=word) | Q(description__icontains=word)
+        anywhere = Q()
+        for column in FULLTEXT_COLUMNS:
+            anywhere |= Q(**{f"{column}__icontains": word})
+        condition &= anywhere
     return condition
 
 

@@ -1,15 +1,28 @@
 """Catalog reads, shaped once for the API, the shop pages and the admin."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Sum
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from core.errors import NotFound
 
 from .isbn import isbn_normalize
-from .models import Book, Genre, PreBooking, ShopperPreferences, StockMovement, WishlistItem
+from .models import (
+    Book,
+    BookRelation,
+    Genre,
+    PreBooking,
+    SearchTerm,
+    ShopperPreferences,
+    StockMovement,
+    WishlistItem,
+)
 from .search import fulltext_search, search_words, words_search
+from .spelling import fold, spelling_suggest
 
 
 def genre_descendant_ids(genre: Genre) -> list[int]:
@@ -36,6 +49,38 @@ def genre_tree() -> list[GenreNode]:
         parent = nodes.get(node.genre.parent_id)
         (parent.children if parent else roots).append(node)
     return roots
+
+
+def genre_tree_path(nodes: list[GenreNode], slug: str) -> list[Genre]:
+    """The path from the top level down to the genre with this slug, found in a `genre_tree` (so a genre
+    page names its genre and breadcrumbs with no query of its own); [] for an unknown slug."""
+    for node in nodes:
+        if node.genre.slug == slug:
+            return [node.genre]
+        below = genre_tree_path(node.children, slug)
+        if below:
+            return [node.genre, *below]
+    return []
+
+
+# Between the names in `Book.genre_names`.
+GENRE_NAMES_SEPARATOR = " / "
+
+
+def genre_names_by_id() -> dict[int, str]:
+    """Every genre's `Book.genre_names` value (its name after those of the genres above it); one query."""
+    genres = {
+        pk: (name, parent_id) for pk, name, parent_id in Genre.objects.values_list("pk", "name", "parent")
+    }
+    names = {}
+    for genre_id in genres:
+        path, seen, current = [], set(), genre_id
+        while current is not None and current not in seen:
+            seen.add(current)
+            path.insert(0, genres[current][0])
+            current = genres[current][1]
+        names[genre_id] = GENRE_NAMES_SEPARATOR.join(path)
+    return names
 
 
 def genre_path(genre: Genre) -> list[Genre]:
@@ -98,16 +143,151 @@ def prebooking_waiting_for(*, user, book_id: int) -> PreBooking | None:
 
 
 def wishlist_for_user(*, user) -> QuerySet:
-    """The user's wishlist, newest first; books that left the catalog are not shown."""
+    """The user's wishlist, newest first; books that left the catalog are not shown. Each item knows the
+    user's waiting pre-booking of its book (`waiting_prebooking_id`, or None), so the wishlist offers
+    "Notify me" only for titles not asked about yet, as the book page does; in the same query."""
+    waiting = PreBooking.objects.filter(
+        user=user, book=OuterRef("book"), status=PreBooking.Status.WAITING
+    ).values("pk")[:1]
     return (
         WishlistItem.objects.filter(user=user, book__is_active=True)
         .select_related("book__genre")
+        .annotate(waiting_prebooking_id=waiting)
         .order_by("-created_at", "-id")
     )
 
 
 def prebooking_list_for_user(*, user) -> QuerySet:
     return PreBooking.objects.filter(user=user).select_related("book__genre").order_by("-created_at", "-id")
+
+
+def prebooking_waiting_list_for_user(*, user) -> QuerySet:
+    """The titles the user waits for (the "Notify me" page), newest first, books still in the catalog."""
+    return prebooking_list_for_user(user=user).filter(status=PreBooking.Status.WAITING, book__is_active=True)
+
+
+# --- Related books ---------------------------------------------------------------------------------
+
+RELATED_LIMIT = 6
+
+
+@dataclass(frozen=True)
+class RelatedBooks:
+    also_bought: list[Book]
+    by_author: list[Book]
+
+
+def book_related(*, book: Book, limit: int = RELATED_LIMIT) -> RelatedBooks:
+    """ "Customers also bought" (the co-purchases `refresh_related_books` stored, most frequent first)
+    and "More by this author" (their other books, bestsellers first); two indexed queries."""
+    relations = (
+        BookRelation.objects.filter(book=book, related__is_active=True)
+        .select_related("related__genre")
+        .order_by("-score", "related_id")[:limit]
+    )
+    by_author = (
+        book_queryset()
+        .filter(author=book.author)
+        .exclude(pk=book.pk)
+        .order_by("-units_sold_30d", "-created_at", "-id")[:limit]
+    )
+    return RelatedBooks(also_bought=[relation.related for relation in relations], by_author=list(by_author))
+
+
+# --- What recommendations are made of (the orders app's "Picked for you") ---------------------------
+
+
+def wishlist_book_ids(*, user) -> set[int]:
+    return set(WishlistItem.objects.filter(user=user).values_list("book_id", flat=True))
+
+
+def books_bought_with(*, book_ids: set[int], limit: int) -> list[int]:
+    """Books most often bought together with any of these (their "customers also bought" scores
+    added up), leaving those out; one aggregate query."""
+    rows = (
+        BookRelation.objects.filter(book_id__in=book_ids, related__is_active=True, related__stock__gt=0)
+        .exclude(related_id__in=book_ids)
+        .values("related_id")
+        .annotate(total=Sum("score"))
+        .order_by("-total", "related_id")
+        .values_list("related_id", flat=True)
+    )
+    return list(rows[:limit])
+
+
+def genre_ids_under(*, genre_ids: set[int] = frozenset(), slugs: Iterable[str] = ()) -> set[int]:
+    """These genres (by id or slug) and every genre below them; one query whatever the depth."""
+    wanted = set(slugs)
+    children: dict[int | None, list[int]] = {}
+    frontier = set(genre_ids)
+    for pk, slug, parent_id in Genre.objects.values_list("pk", "slug", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+        if slug in wanted:
+            frontier.add(pk)
+    found = set()
+    while frontier:
+        found |= frontier
+        frontier = {child for pk in frontier for child in children.get(pk, ())} - found
+    return found
+
+
+# --- Search suggestions ----------------------------------------------------------------------------
+
+SUGGEST_MIN_LENGTH = 2
+SUGGEST_MAX_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    kind: str  # "search" (complete the words), "genre", "author", "book" or "correction"
+    label: str
+    url: str
+    detail: str = ""
+
+
+def _search_url(text: str) -> str:
+    return f"{reverse('catalog:home')}?{urlencode({'search': text})}"
+
+
+def search_suggestions(text: str) -> list[Suggestion]:
+    """What the search box offers while the shopper types: the text completed with catalog words
+    (the vocabulary of catalog/spelling.py, most used first), genres named like it, authors and titles
+    that start with it, at most 12 in all; when nothing matches, "Did you mean …". Each part is one
+    small indexed query (prefix ranges on the vocabulary, `author` and `title`), so it stays fast on a
+    million books."""
+    text = " ".join(text.split())[:SUGGEST_MAX_LENGTH]
+    if len(text) < SUGGEST_MIN_LENGTH:
+        return []
+    *before, last = text.split(" ")
+    completions = (
+        SearchTerm.objects.filter(word__istartswith=fold(last))
+        .order_by("-book_count", "word")
+        .values_list("word", flat=True)[:3]
+        if fold(last).isalpha()
+        else []
+    )
+    suggestions = [
+        Suggestion("search", completed, _search_url(completed))
+        for completed in (" ".join([*before, word]) for word in completions)
+        if completed.casefold() != text.casefold()
+    ]
+    suggestions += [
+        Suggestion("genre", genre.name, f"{reverse('catalog:home')}?{urlencode({'genre': genre.slug})}")
+        for genre in Genre.objects.filter(name__icontains=text).order_by("name")[:3]
+    ]
+    authors = (
+        book_queryset().filter(author__istartswith=text).order_by("author").values_list("author", flat=True)
+    )
+    suggestions += [Suggestion("author", author, _search_url(author)) for author in authors.distinct()[:2]]
+    suggestions += [
+        Suggestion("book", book.title, reverse("catalog:book_detail", args=[book.pk]), f"by {book.author}")
+        for book in book_queryset().filter(title__istartswith=text).order_by("title", "id")[:4]
+    ]
+    if not suggestions:
+        correction = spelling_suggest(text)
+        if correction:
+            suggestions.append(Suggestion("correction", correction, _search_url(correction)))
+    return suggestions
 
 
 # --- The stock ledger ------------------------------------------------------------------------------

@@ -174,3 +174,19 @@ class PreferencesUpdateSerializer(PreferencesSerializer):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+
+
+class RelatedBooksSerializer(serializers.Serializer):
+    also_bought = BookSerializer(
+        many=True,
+        read_only=True,
+        help_text=(
+            "Customers also bought: the books most often in the same paid orders as this one, most "
+            "frequent first (at most 6; recomputed periodically by `refresh_related_books`)."
+        ),
+    )
+    by_author = BookSerializer(
+        many=True,
+        read_only=True,
+        help_text="More by this author: their other books in the catalog, bestsellers first (at most 6).",
+    )

@@ -1,7 +1,8 @@
 """Catalog writes. Every stock change goes through `stock_adjust` (or, for a bulk import whose rows are
 already locked, `stock_set_locked_bulk`) so the ledger stays complete and a title coming back in stock
 notifies the customers waiting for it. Wishlist entries, pre-bookings and a shopper's preferences are
-written here too.
+written here too, and what other apps compute about books (sales, co-purchases) is stored through
+`book_sales_set` and `book_relations_replace`.
 """
 
 import logging
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from tqdm import tqdm
 
 from core.errors import Duplicate, InvalidTransition, NotFound
 from notifications.services import email_notify
@@ -23,6 +25,7 @@ from .exceptions import InStock, InsufficientStock
 from .models import (
     DEFAULT_LOW_STOCK_THRESHOLD,
     Book,
+    BookRelation,
     Genre,
     PreBooking,
     PriceChange,
@@ -30,25 +33,46 @@ from .models import (
     StockMovement,
     WishlistItem,
 )
-from .selectors import Preferences, preferences_for
+from .selectors import Preferences, genre_descendant_ids, genre_names_by_id, preferences_for
+from .spelling import search_terms_add
 from .validation import MESSAGES, book_clean, genre_clean, stock_clean
 
 logger = logging.getLogger(__name__)
 
 BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre", "low_stock_threshold")
+BATCH = 1000  # rows per statement in the bulk writes
 
 
 def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genre | None = None) -> Genre:
     """Create a genre, or change one (`genre`): the API, the admin and the demo seed all come here."""
     genre = genre or Genre()
     values = genre_clean(name=name, slug=slug, parent=parent, genre=genre)
+    # Compared with the stored row: the admin's form has already copied its input onto `genre`.
+    stored = Genre.objects.filter(pk=genre.pk).values_list("name", "parent_id").first() if genre.pk else None
+    renamed = stored is not None and stored != (values["name"], getattr(values["parent"], "pk", None))
     genre.name, genre.slug, genre.parent = values["name"], values["slug"], values["parent"]
     try:
         with transaction.atomic():
             genre.save()
+            if renamed:
+                _genre_names_refresh(genre)
+            search_terms_add(texts=[genre.name])
     except IntegrityError as exc:  # a concurrent save took the slug
         raise ValidationError({"slug": [MESSAGES["genre_slug_taken"]]}) from exc
     return genre
+
+
+def _genre_names_refresh(genre: Genre) -> None:
+    """A renamed or moved genre: the books filed under it, or under a genre below it, are searched by
+    the new names. One UPDATE per genre of the subtree (a rare staff action)."""
+    names = genre_names_by_id()
+    for genre_id in genre_descendant_ids(genre):
+        Book.objects.filter(genre_id=genre_id).update(genre_names=names[genre_id])
+
+
+def book_genre_names(genre: Genre | None) -> str:
+    """What `Book.genre_names` holds for a book filed under `genre`."""
+    return genre_names_by_id()[genre.pk] if genre is not None else ""
 
 
 def _save_book(book: Book, *, update_fields: list[str] | None = None) -> None:
@@ -76,11 +100,12 @@ def book_create(*, actor=None, stock: int = 0, **fields) -> Book:
         **fields,
     }
     values = book_clean({**{name: given[name] for name in BOOK_FIELDS}, "stock": stock})
-    book = Book(**{name: values[name] for name in BOOK_FIELDS})
+    book = Book(**{name: values[name] for name in BOOK_FIELDS}, genre_names=book_genre_names(values["genre"]))
     _save_book(book)
     PriceChange.objects.create(
         book=book, old_price=None, new_price=book.price, reason=PriceChange.Reason.INITIAL, actor=actor
     )
+    search_terms_add(texts=[book.title, book.author])
     if values["stock"]:
         stock_adjust(book_id=book.pk, delta=values["stock"], reason=StockMovement.Reason.INITIAL, actor=actor)
         book.refresh_from_db(fields=["stock"])
@@ -99,7 +124,10 @@ def book_update(*, book: Book, actor=None, stock_reason: str = "", stock_note: s
     for name in BOOK_FIELDS:
         if name in values:
             setattr(book, name, values[name])
-    _save_book(book, update_fields=[*BOOK_FIELDS, "updated_at"])
+    if "genre" in values:
+        book.genre_names = book_genre_names(values["genre"])
+    _save_book(book, update_fields=[*BOOK_FIELDS, "genre_names", "updated_at"])
+    search_terms_add(texts=[book.title, book.author])
     if book.price != stored_price:
         PriceChange.objects.create(
             book=book,
@@ -244,6 +272,45 @@ def books_lock(book_ids) -> dict[int, Book]:
 def book_rating_set(*, book_id: int, average: Decimal | None, count: int) -> None:
     """Store the book's review aggregates (the reviews app computes them under the book's lock)."""
     Book.objects.filter(pk=book_id).update(avg_rating=average, review_count=count)
+
+
+def book_sales_set(*, units: dict[int, int], progress: bool = False) -> int:
+    """Store each book's paid copies of the last 30 days (`units`: book id → copies; a book not named
+    sold none), for the "Bestsellers" order. The orders app computes them (`refresh_bestsellers`); only
+    the books whose figure changed are written (one UPDATE per figure and thousand books), so a run over
+    a million books reads just the books that sold before or sell now. Returns how many books changed."""
+    current = dict(Book.objects.filter(units_sold_30d__gt=0).values_list("pk", "units_sold_30d"))
+    changes: dict[int, int] = dict.fromkeys((pk for pk in current if pk not in units), 0)
+    changes.update({pk: count for pk, count in units.items() if current.get(pk, 0) != count})
+    by_count: dict[int, list[int]] = {}
+    for pk, count in changes.items():
+        by_count.setdefault(count, []).append(pk)
+    batches = [
+        (count, pks[start : start + BATCH])
+        for count, pks in by_count.items()
+        for start in range(0, len(pks), BATCH)
+    ]
+    with transaction.atomic():
+        for count, pks in tqdm(batches, disable=not progress, unit="batch", desc="bestsellers"):
+            Book.objects.filter(pk__in=pks).update(units_sold_30d=count)
+    return len(changes)
+
+
+@transaction.atomic
+def book_relations_replace(*, relations: dict[int, list[tuple[int, int]]], progress: bool = False) -> int:
+    """Replace every "customers also bought" list (`relations`: book id → [(related book id, score)],
+    best first), computed by the orders app (`refresh_related_books`), in one transaction: readers see
+    the old lists or the new ones, never half of each. Returns how many pairs were stored."""
+    BookRelation.objects.all().delete()
+    rows = [
+        BookRelation(book_id=book_id, related_id=related_id, score=score)
+        for book_id, related in relations.items()
+        for related_id, score in related
+        if related_id != book_id
+    ]
+    for start in tqdm(range(0, len(rows), BATCH), disable=not progress, unit="batch", desc="related books"):
+        BookRelation.objects.bulk_create(rows[start : start + BATCH])
+    return len(rows)
 
 
 # --- Wishlist --------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Shopper catalog pages: the searchable, filterable book list, the book page (wishlist toggle, "notify
-me" for sold-out titles; its reviews are the reviews app's template tag), the wishlist page and the
+"""Shopper catalog pages: the searchable, filterable book list (a genre's page when `?genre=` names
+one), the book page (wishlist toggle, "notify me" for sold-out titles, related books; its reviews are the
+reviews app's template tag), the wishlist, the "Notify me" list, the search box's suggestions and the
 shopper's preferences (which mail about books, favourite genres).
 
 Filtering and sorting are `BookFilter`'s (the same one the API uses). Every write is a `page_action`: a
@@ -7,12 +8,18 @@ POST with CSRF protection that calls the same `catalog.services` function as the
 message; a refused write changes nothing and is reported by `core.page_errors`.
 """
 
+from dataclasses import asdict
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.page_errors import action_back, page_action
@@ -22,19 +29,24 @@ from . import selectors, services
 from .filters import BookFilter
 from .forms import PreferencesForm
 from .pagination import BookPaginator
+from .spelling import spelling_suggest
 
 BOOKS_PER_PAGE = 20
 WISHLIST_PER_PAGE = 20
+NOTIFY_ME_PER_PAGE = 20
+SUGGEST_CACHE_SECONDS = 60
 
 # What the sort menu offers, as BookFilter `ordering` values; the first is the default order.
 SORT_CHOICES = [
     ("-created_at", "Newest"),
+    ("-bestselling", "Bestsellers"),
     ("price", "Price: low to high"),
     ("-price", "Price: high to low"),
     ("title", "Title: A to Z"),
     ("-avg_rating", "Top rated"),
 ]
 
+PANEL_FILTERS = ("min_price", "max_price", "in_stock")
 FILTER_LABELS = {
     "search": "Search",
     "genre": "Genre",
@@ -47,6 +59,8 @@ FILTER_LABELS = {
 
 
 def book_list(request):
+    """The catalog; with `?genre=` the genre's page (its name as heading, title and breadcrumbs), with
+    `?search=` the results (a blank search is no search), and "Did you mean …" when nothing matched."""
     books = BookFilter(request.GET, queryset=selectors.book_queryset())
     if not books.is_valid():
         problems = "; ".join(
@@ -55,6 +69,10 @@ def book_list(request):
         messages.error(request, f"Some filters could not be applied, so all books are shown. {problems}")
         books = BookFilter(queryset=selectors.book_queryset())
     page = BookPaginator(books.qs, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
+    search = request.GET.get("search", "").strip()
+    genres = selectors.genre_tree()
+    genre_slug = request.GET.get("genre", "")
+    genre_path = selectors.genre_tree_path(genres, genre_slug) if genre_slug else []
     query = books.form.cleaned_data.get("search") if books.is_valid() else ""
     if query and request.GET.get("page", "1") == "1":  # the next pages of a search are no new search
         search_record(query=query, results=page.paginator.count)
@@ -64,13 +82,37 @@ def book_list(request):
         {
             "page_obj": page,
             "books": page.object_list,
-            "genres": selectors.genre_tree(),
-            "current_genre": request.GET.get("genre", ""),
+            "genres": genres,
+            "search": search,
+            "current_genre": genre_slug,
+            "genre": genre_path[-1] if genre_path else None,
+            "genre_path": genre_path,
+            "did_you_mean": spelling_suggest(search) if search and not page.paginator.count else None,
             "sort_choices": SORT_CHOICES,
             "current_sort": request.GET.get("ordering") or SORT_CHOICES[0][0],
-            "is_filtered": any(request.GET.get(name) for name in FILTER_LABELS if name != "ordering"),
+            "is_filtered": any(
+                request.GET.get(name, "").strip() for name in FILTER_LABELS if name != "ordering"
+            ),
+            # The price and stock filters live in the folded panel: it opens when one is in use.
+            "panel_filtered": any(request.GET.get(name, "").strip() for name in PANEL_FILTERS),
         },
     )
+
+
+@require_safe
+@cache_control(public=True, max_age=SUGGEST_CACHE_SECONDS)
+def search_suggest(request):
+    """`{"query", "suggestions": [{kind, label, url, detail}]}` for the search box while the shopper
+    types (static/js/search-suggest.js). The same for everyone, so kept a minute in the per-process
+    catalog cache and by browsers and proxies."""
+    text = " ".join(request.GET.get("q", "").split())[: selectors.SUGGEST_MAX_LENGTH]
+    key = f"search-suggest:{text.casefold()}"
+    suggestions = caches["catalog"].get(key) if settings.SEARCH_CACHE_SECONDS else None
+    if suggestions is None:
+        suggestions = [asdict(suggestion) for suggestion in selectors.search_suggestions(text)]
+        if settings.SEARCH_CACHE_SECONDS:
+            caches["catalog"].set(key, suggestions, SUGGEST_CACHE_SECONDS)
+    return JsonResponse({"query": text, "suggestions": suggestions})
 
 
 @require_safe
@@ -87,6 +129,7 @@ def book_detail(request, book_id: int):
             "genre_path": selectors.genre_path(book.genre) if book.genre else [],
             "on_wishlist": selectors.wishlist_contains(user=user, book_id=book.pk),
             "waiting_prebooking": selectors.prebooking_waiting_for(user=user, book_id=book.pk),
+            "related": selectors.book_related(book=book),
         },
     )
 
@@ -103,6 +146,16 @@ def wishlist(request):
         request.GET.get("page")
     )
     return render(request, "catalog/wishlist.html", {"page_obj": page, "items": page.object_list})
+
+
+@login_required
+@require_safe
+def notify_me(request):
+    """The titles the shopper waits for ("Notify me"), each with a button to stop waiting."""
+    page = Paginator(
+        selectors.prebooking_waiting_list_for_user(user=request.user), NOTIFY_ME_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(request, "catalog/notify_me.html", {"page_obj": page, "prebookings": page.object_list})
 
 
 @page_action(back=book_page_or_catalog, login_required=True)

@@ -93,8 +93,21 @@ def _order_page(request, order_id: int) -> str:
 
 
 @login_required
-@page_action(back=_order_page, failed="Your order was not cancelled.")
+@require_http_methods(["GET", "POST"])
 def order_cancel(request, order_id: int):
+    """GET asks for confirmation (what cancelling does: the books go back on the shelf, a payment is
+    refunded) on a page of its own, so it works without JavaScript; its form POSTs here to cancel."""
+    if request.method == "POST":
+        return _order_cancel(request, order_id)
+    order = selectors.order_get_for_user(user=request.user, order_id=order_id)
+    if not can_transition(order.status, OrderStatus.CANCELLED):
+        messages.info(request, f"Order #{order.pk} can no longer be cancelled.")
+        return redirect("checkout:detail", order_id=order.pk)
+    return render(request, "orders/order_cancel_confirm.html", {"order": order})
+
+
+@page_action(back=_order_page, failed="Your order was not cancelled.")
+def _order_cancel(request, order_id: int):
     order = selectors.order_get_for_user(user=request.user, order_id=order_id)
     services.order_cancel(order_id=order.pk, actor=request.user)
     refund = " Your payment will be refunded." if order.status == OrderStatus.PAID else ""

@@ -1,12 +1,14 @@
-"""Staff endpoints for coupons and sales reports (orders themselves are served by `checkout.api`)."""
+"""Staff endpoints for coupons and sales reports, and the customer's "picked for you" (orders themselves
+are served by `checkout.api`)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import IsAdminUser, IsAuthenticated
 from rest_framework.response import Response
 
+from catalog.models import Book
 from catalog.selectors import low_stock_books
 from core.csv_export import CSVExportMixin, csv_response
 from core.pagination import StandardPagination
@@ -14,12 +16,14 @@ from core.schema import csv_format_parameter, csv_or_json, refusal
 
 from . import coupons, reports, selectors
 from .models import Coupon
+from .recommendations import MAX_RECOMMENDATIONS, recommendations_for_user
 from .serializers import (
     CouponSerializer,
     InventoryQuerySerializer,
     InventoryRowSerializer,
     LowStockBookSerializer,
     LowStockQuerySerializer,
+    RecommendationSerializer,
     SalesReportQuerySerializer,
     SalesReportSerializer,
 )
@@ -108,3 +112,25 @@ class AdminInventoryViewSet(CSVExportMixin, mixins.ListModelMixin, viewsets.Gene
             header=reports.INVENTORY_CSV_HEADER,
             rows=reports.inventory_csv_rows(self.get_queryset()),
         )
+
+
+class MyRecommendationsViewSet(viewsets.GenericViewSet):
+    """/api/users/me/recommendations/: books picked for the caller (orders.recommendations)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = RecommendationSerializer
+    pagination_class = StandardPagination
+    queryset = Book.objects.none()  # the picks are a list, not a queryset; this names the model
+
+    @extend_schema(
+        description=(
+            f"Up to {MAX_RECOMMENDATIONS} books picked for the caller, strongest reason first: bought "
+            "together with their paid purchases or wishlist books by other customers, by the same "
+            "authors, in their favourite genres or the genres they bought, then the shop's bestsellers. "
+            "Only books in stock they neither bought nor wished for. Computed on each call."
+        )
+    )
+    def list(self, request):
+        picks = recommendations_for_user(user=request.user)
+        page = self.paginate_queryset(picks)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

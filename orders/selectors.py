@@ -1,8 +1,9 @@
 """Order reads: a customer's own orders, the staff views and the sales reports."""
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from core.dates import filter_days
 from core.errors import NotFound
@@ -83,3 +84,35 @@ def order_ids_for_user(*, user, status: str) -> list[int]:
 
 def order_count_for_user(*, user, status: str) -> int:
     return Order.objects.filter(user=user, status=status).count()
+
+
+def sold_orders_since(since: datetime) -> QuerySet:
+    """Paid-or-later orders paid since then (placed since then, for an order without a payment time)."""
+    return Order.objects.filter(status__in=SOLD_STATUSES).filter(
+        Q(paid_at__gte=since) | Q(paid_at__isnull=True, created_at__gte=since)
+    )
+
+
+def book_units_sold(*, since: datetime) -> dict[int, int]:
+    """Copies of each book in paid-or-later orders paid since then: one aggregate query."""
+    rows = (
+        OrderItem.objects.filter(order__in=sold_orders_since(since))
+        .values("book_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("book_id", "units")
+    )
+    return dict(rows.order_by())
+
+
+def book_co_purchases(*, since: datetime) -> Iterator[tuple[int, int, int]]:
+    """(book, other book, in how many orders both were) over paid-or-later orders paid since then, each
+    book's pairs most frequent first: one aggregate query over the order lines joined to themselves,
+    streamed."""
+    return (
+        OrderItem.objects.filter(order__in=sold_orders_since(since))
+        .exclude(book_id=F("order__items__book_id"))
+        .values_list("book_id", "order__items__book_id")
+        .annotate(score=Count("order_id", distinct=True))
+        .order_by("book_id", "-score", "order__items__book_id")
+        .iterator(chunk_size=5000)
+    )

@@ -7,6 +7,7 @@ from catalog.validation import BOOK_MAX_LOW_STOCK_THRESHOLD
 from core.fields import AnyDecimalField
 
 from .models import Coupon, OrderItem, OrderStatusChange
+from .recommendations import REASON_LABELS
 from .reports import DEFAULT_COVER_DAYS, MAX_COVER_DAYS, days_of_cover, velocity
 
 
@@ -148,3 +149,13 @@ class InventoryRowSerializer(serializers.Serializer):
     def get_days_of_cover(self, book) -> str | None:
         cover = days_of_cover(book.days_of_cover)
         return None if cover is None else str(cover)
+
+
+class RecommendationSerializer(serializers.Serializer):
+    book = BookSerializer(read_only=True)
+    reason = serializers.ChoiceField(
+        choices=list(REASON_LABELS.items()),
+        read_only=True,
+        help_text="Why it is picked, strongest first in the list.",
+    )
+    reason_label = serializers.CharField(read_only=True, help_text="The reason, as the shop words it.")

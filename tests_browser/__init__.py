@@ -2,7 +2,6 @@
 live server. Fixtures live in `tests_browser.fixtures` (loaded by the root conftest); helpers that
 tests import live here."""
 
-from .accessibility import accessibility_violations
-from .helpers import screenshot
+from .helpers import screenshot, within_viewport
 
-__all__ = ["accessibility_violations", "screenshot"]
+__all__ = ["screenshot", "within_viewport"]

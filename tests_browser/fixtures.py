@@ -1,6 +1,8 @@
 """pytest fixtures for browser tests (loaded as a plugin by the root conftest).
 
 - `browser`: one headless Debian Chromium per test process (so per pytest-xdist worker), for the session.
+- `screen`: runs the test once per size of VIEWPORTS ("desktop" 1280×800, "phone" 390×844), with the
+  page resized; its value names the size (for screenshots).
 - `page`: a fresh browser context and page per test, pointed at pytest-django's `live_server` (each
   worker has its own server on a free port and its own test database, so workers do not collide).
   Requesting it gives the test `transactional_db`: the live server runs in another thread and only
@@ -17,7 +19,7 @@ import re
 
 import pytest
 
-from .helpers import screenshot, screenshot_path
+from .helpers import VIEWPORTS, screenshot, screenshot_path
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -111,3 +113,9 @@ def browser_login(page, live_server):
         page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return log_in
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def screen(request, page) -> str:
+    page.set_viewport_size(VIEWPORTS[request.param])
+    return request.param

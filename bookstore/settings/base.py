@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 from .backends import caches_for, email_security
@@ -28,6 +29,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The footer's pages (contact, shipping & returns, privacy, terms), written by staff in the admin;
+    # core/migrations seeds them. Flat pages belong to a site: SITE_ID below.
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -66,6 +71,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "bookstore.urls"
+SITE_ID = 1
 WSGI_APPLICATION = "bookstore.wsgi.application"
 ASGI_APPLICATION = "bookstore.asgi.application"
 
@@ -176,6 +182,15 @@ CELERY_BEAT_SCHEDULE = {
     "expire-unpaid-orders": {"task": "checkout.tasks.expire_unpaid_orders", "schedule": 60.0},
     "retry-refunds": {"task": "payments.tasks.retry_refunds", "schedule": 5 * 60.0},
     "flush-insights": {"task": "insights.tasks.flush_insights", "schedule": 5 * 60.0},
+    "refresh-bestsellers": {"task": "orders.tasks.refresh_bestsellers", "schedule": 60 * 60.0},
+    "refresh-related-books": {
+        "task": "orders.tasks.refresh_related_books",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "rebuild-search-terms": {
+        "task": "catalog.tasks.rebuild_search_terms",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])

@@ -102,3 +102,23 @@ def test_wishlist_page(client, user, catalog, django_assert_num_queries, items):
         response = client.get("/wishlist/")
 
     assert len(response.context["items"]) == min(items, 20)
+
+
+@pytest.mark.parametrize("items", [1, 25])
+def test_notify_me_page(client, user, catalog, django_assert_num_queries, items):
+    PreBooking.objects.bulk_create(PreBooking(user=user, book=book) for book in catalog[:items])
+    client.force_login(user)
+
+    with django_assert_num_queries(5):  # session, user, cart count; the count, the page (books joined in)
+        response = client.get("/notify-me/")
+
+    assert len(response.context["prebookings"]) == min(items, 20)
+
+
+def test_genre_page(client, catalog, django_assert_num_queries):
+    # The filter's genre and the genres below it (one level here), the count, the genre tree (which also
+    # names the genre page's heading and breadcrumbs), the page (genres joined in).
+    with django_assert_num_queries(5):
+        response = client.get("/", {"genre": catalog[0].genre.slug})
+
+    assert response.context["genre"] == catalog[0].genre

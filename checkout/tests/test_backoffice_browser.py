@@ -19,7 +19,8 @@ from insights.models import DailyBookStats, DailySearchStats
 from orders.factories import CouponFactory, OrderFactory, OrderItemFactory
 from orders.models import Order, OrderStatus
 from reviews.services import review_create
-from tests_browser import accessibility_violations, screenshot
+from tests_browser import screenshot
+from tests_browser.axe import axe_blocking_violations
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +56,10 @@ def month_of_sales():
     DailyBookStats.objects.create(day=today, book_id=dune.pk, views=120, cart_adds=30, orders=9)
     DailySearchStats.objects.create(day=today, query="unicorns", searches=4, no_results=4)
     return dune, emma, odes, orders
+
+
+def accessibility_violations(page) -> list[str]:
+    return axe_blocking_violations(page, always_blocking=())
 
 
 def assert_accessible(page) -> None:

@@ -128,6 +128,9 @@ def test_cancel_from_the_order_page(page, browser_login):
     page.goto(f"/orders/{order.pk}/")
 
     page.get_by_role("button", name="Cancel order").click()
+    expect(page.get_by_role("heading", name=f"Cancel order #{order.pk}?", level=1)).to_be_visible()
+    assert Book.objects.get(pk=book.pk).stock == 1  # asking changes nothing
+    page.get_by_role("button", name=f"Yes, cancel order #{order.pk}").click()
 
     expect(page.locator(".messages")).to_contain_text(f"Order #{order.pk} has been cancelled.")
     expect(page.locator("#order-status")).to_have_text("Cancelled")

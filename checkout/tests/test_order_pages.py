@@ -221,10 +221,10 @@ def test_cancel_needs_post_and_csrf(user):
     order = place(user, books={book: 2})
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
-    page = client.get(reverse("checkout:detail", args=[order.pk]))
+    page = client.get(reverse("checkout:cancel", args=[order.pk]))  # the confirmation: changes nothing
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
 
-    assert client.get(reverse("checkout:cancel", args=[order.pk])).status_code == 405
+    assert page.status_code == 200
     assert client.post(reverse("checkout:cancel", args=[order.pk])).status_code == 403
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING
     assert stock_of(book) == 3
@@ -295,3 +295,68 @@ def test_status_json_is_read_only(shopper, user):
     order = place(user)
 
     assert shopper.post(reverse("checkout:status", args=[order.pk])).status_code == 405
+
+
+# ---- the cancel confirmation (GET orders:cancel) ----------------------------------------------------
+
+
+def test_order_page_cancel_button_leads_to_the_confirmation(shopper, user):
+    order = place(user)
+
+    html = shopper.get(reverse("checkout:detail", args=[order.pk])).content.decode()
+
+    # A GET form: it opens the confirmation page, it cancels nothing.
+    assert f'<form method="get" action="{reverse("checkout:cancel", args=[order.pk])}">' in html
+    assert "Cancel order…</button>" in html
+    assert f'<form method="post" action="{reverse("checkout:cancel", args=[order.pk])}"' not in html
+
+
+def test_confirmation_of_a_pending_order_says_the_books_go_back_and_nothing_is_charged(shopper, user):
+    book = BookFactory(stock=5)
+    order = place(user, books={book: 2})
+
+    response = shopper.get(reverse("checkout:cancel", args=[order.pk]))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Cancel order #{order.pk}?" in html
+    assert "go back on the shelf" in html and "nothing has been charged" in html and "refunded" not in html
+    assert f'<form method="post" action="{reverse("checkout:cancel", args=[order.pk])}"' in html
+    assert f"Yes, cancel order #{order.pk}</button>" in html
+    assert f'href="{reverse("checkout:detail", args=[order.pk])}">No, keep my order</a>' in html
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PENDING and stock_of(book) == 3
+
+
+def test_confirmation_of_a_paid_order_says_it_is_refunded(shopper, user):
+    order = place(user, books={BookFactory(stock=5, price=Decimal("12.50")): 2})
+    order_status_set(order_id=order.pk, to_status=OrderStatus.PAID)
+
+    html = shopper.get(reverse("checkout:cancel", args=[order.pk])).content.decode()
+
+    assert "your payment of <strong>$25.00</strong> is refunded in full" in html
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
+
+
+def test_confirmation_of_an_order_past_cancelling_goes_back_to_it(shopper, user):
+    order = place(user)
+    order_status_set(order_id=order.pk, to_status=OrderStatus.PAID)
+    order_status_set(order_id=order.pk, to_status=OrderStatus.SHIPPED, by_staff=True)
+
+    response = shopper.get(reverse("checkout:cancel", args=[order.pk]))
+
+    assert response.status_code == 302 and response.url == reverse("checkout:detail", args=[order.pk])
+    assert message_texts(response) == [f"Order #{order.pk} can no longer be cancelled."]
+
+
+def test_confirmation_of_another_users_order_is_404(shopper):
+    theirs = place(UserFactory())
+
+    assert shopper.get(reverse("checkout:cancel", args=[theirs.pk])).status_code == 404
+
+
+def test_confirmation_needs_login(client, user):
+    order = place(user)
+
+    response = client.get(reverse("checkout:cancel", args=[order.pk]))
+
+    assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))

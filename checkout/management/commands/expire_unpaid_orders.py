@@ -1,15 +1,7 @@
-from argparse import ArgumentTypeError
-
 from django.core.management.base import BaseCommand
 
 from checkout.services import orders_expire_unpaid
-
-
-def positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ArgumentTypeError("must be at least 1")
-    return number
+from core.arguments import positive_int
 
 
 class Command(BaseCommand):
