@@ -78,3 +78,55 @@ class PasswordResetConfirmSerializer(serializers.Serializer):
     uid = serializers.CharField(max_length=64)
     token = serializers.CharField(max_length=128)
     new_password = serializers.CharField(max_length=128)
+
+
+ADDRESS_EXAMPLE = {
+    "full_name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "line2": "Flat 3",
+    "city": "London",
+    "region": "",
+    "postal_code": "sw1a1aa",
+    "country": "GB",
+    "phone": "+44 20 7946 0018",
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A British address",
+            description="The postal code is checked against the country's format and normalised "
+            '(`"sw1a1aa"` is stored as `"SW1A 1AA"`).',
+            request_only=True,
+            value={**ADDRESS_EXAMPLE, "is_default": True},
+        )
+    ]
+)
+class AddressObjectSerializer(serializers.Serializer):
+    """The address object: fields read as text; whether they make a valid address (required fields, the
+    country's postal-code format, known regions) is `accounts.addresses`'."""
+
+    full_name = serializers.CharField(required=False, allow_blank=True, help_text="Required.")
+    line1 = serializers.CharField(required=False, allow_blank=True, help_text="Required.")
+    line2 = serializers.CharField(required=False, allow_blank=True)
+    city = serializers.CharField(required=False, allow_blank=True, help_text="Required.")
+    region = serializers.CharField(
+        required=False, allow_blank=True, help_text="State, province or county; a US state as its code."
+    )
+    postal_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Required where the country uses postal codes; checked against its format and normalised.",
+    )
+    country = serializers.CharField(
+        required=False, allow_blank=True, help_text='Required: an ISO 3166-1 alpha-2 code ("US", "GB", "DE").'
+    )
+    phone = serializers.CharField(required=False, allow_blank=True)
+
+
+class AddressSerializer(AddressObjectSerializer):
+    """An address in the address book."""
+
+    id = serializers.IntegerField(read_only=True)
+    is_default = serializers.BooleanField(required=False)

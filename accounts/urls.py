@@ -17,4 +17,9 @@ urlpatterns = [
     ),
     path("password/", views.password_change_view, name="password_change"),
     path("profile/", views.profile_view, name="profile"),
+    path("addresses/", views.address_list_view, name="addresses"),
+    path("addresses/add/", views.address_create_view, name="address_add"),
+    path("addresses/<int:address_id>/edit/", views.address_update_view, name="address_edit"),
+    path("addresses/<int:address_id>/delete/", views.address_delete_view, name="address_delete"),
+    path("addresses/<int:address_id>/default/", views.address_default_view, name="address_default"),
 ]

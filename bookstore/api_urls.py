@@ -3,19 +3,27 @@
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from accounts.api import AdminUserViewSet, AuthViewSet, MeViewSet
+from accounts.api import AddressViewSet, AdminUserViewSet, AuthViewSet, MeViewSet
 from cart.api import CartItemViewSet, CartViewSet
 from catalog.api import BookViewSet, GenreViewSet, PreBookingViewSet, WishlistViewSet
-from checkout.api import AdminOrderViewSet, OrderViewSet, StripeWebhookView
+from checkout.api import AdminOrderViewSet, CartQuoteView, OrderViewSet, StripeWebhookView
 from core.health import health
 from core.routers import OptionalSlashRouter
-from orders.api import AdminCouponViewSet, AdminReportViewSet
+from orders.api import (
+    AdminCouponViewSet,
+    AdminReportViewSet,
+    AdminReturnViewSet,
+    AdminShippingMethodViewSet,
+    AdminTaxRateViewSet,
+    ShippingMethodViewSet,
+)
 from payments.api import AdminPaymentViewSet
 from reviews.api import BookReviewViewSet, ReviewViewSet
 
 router = OptionalSlashRouter()
 router.register("auth", AuthViewSet, basename="auth")
 router.register("admin/users", AdminUserViewSet, basename="admin-user")
+router.register("addresses", AddressViewSet, basename="address")
 router.register("genres", GenreViewSet, basename="genre")
 router.register("books", BookViewSet, basename="book")
 router.register(r"books/(?P<book_id>[0-9]{1,18})/reviews", BookReviewViewSet, basename="book-review")
@@ -28,6 +36,10 @@ router.register("admin/orders", AdminOrderViewSet, basename="admin-order")
 router.register("admin/coupons", AdminCouponViewSet, basename="admin-coupon")
 router.register("admin/reports", AdminReportViewSet, basename="admin-report")
 router.register("admin/payments", AdminPaymentViewSet, basename="admin-payment")
+router.register("shipping-methods", ShippingMethodViewSet, basename="shipping-method")
+router.register("admin/shipping-methods", AdminShippingMethodViewSet, basename="admin-shipping-method")
+router.register("admin/tax-rates", AdminTaxRateViewSet, basename="admin-tax-rate")
+router.register("admin/returns", AdminReturnViewSet, basename="admin-return")
 
 urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
@@ -39,6 +51,7 @@ urlpatterns = [
     re_path(r"^users/me/password/?$", MeViewSet.as_view({"post": "password"}), name="me-password"),
     re_path(r"^payments/webhook/?$", StripeWebhookView.as_view(), name="payments-webhook"),
     re_path(r"^cart/?$", CartViewSet.as_view({"get": "retrieve", "delete": "clear"}), name="cart"),
+    re_path(r"^cart/quote/?$", CartQuoteView.as_view(), name="cart-quote"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     re_path(

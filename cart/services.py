@@ -84,12 +84,12 @@ def cart_clear(*, user) -> None:
     CartItem.objects.filter(cart__user=user).delete()
 
 
-def cart_lock_for_checkout(*, user) -> tuple[Cart | None, list[CartItem]]:
-    """The user's cart, row-locked inside the caller's transaction, and its lines in book-id order.
-
-    The cart lock makes a double click on "Place order" queue behind the first checkout and then find
-    the cart empty."""
-    cart = Cart.objects.select_for_update().filter(user=user).first()
+def cart_for_checkout(*, user, lock: bool) -> tuple[Cart | None, list[CartItem]]:
+    """The user's cart and its lines in book-id order. Placing an order row-locks the cart (`lock`,
+    inside the caller's transaction), so a double click on "Place order" queues behind the first
+    checkout and then finds the cart empty; a quote only reads it."""
+    carts = Cart.objects.select_for_update() if lock else Cart.objects.all()
+    cart = carts.filter(user=user).first()
     items = list(CartItem.objects.filter(cart=cart).order_by("book_id")) if cart else []
     return cart, items
 

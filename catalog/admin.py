@@ -12,7 +12,7 @@ from core.forms import ServiceRulesModelForm
 
 from . import selectors, services
 from .covers import cover_validate
-from .models import Book, Genre, PreBooking, StockMovement
+from .models import Book, Genre, PreBooking, StockMovement, TaxClass
 from .validation import book_clean, genre_clean
 
 
@@ -103,6 +103,9 @@ class BookAdminForm(ServiceRulesModelForm):
     stock = forms.IntegerField(
         required=False, help_text="Copies on the shelf; a change is written to the stock ledger."
     )
+    tax_class = forms.ChoiceField(
+        choices=TaxClass.choices, required=False, help_text="Which of the destination's tax rates applies."
+    )
     stock_reason = forms.ChoiceField(
         choices=STOCK_REASONS, initial=StockMovement.Reason.CORRECTION, label="Reason for a stock change"
     )
@@ -110,7 +113,7 @@ class BookAdminForm(ServiceRulesModelForm):
 
     class Meta:
         model = Book
-        fields = ["title", "author", "isbn", "description", "price", "stock", "genre", "cover"]
+        fields = ["title", "author", "isbn", "description", "price", "tax_class", "stock", "genre", "cover"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +124,9 @@ class BookAdminForm(ServiceRulesModelForm):
     def clean(self):
         cleaned = super().clean()
         fields = [
-            name for name in ("title", "author", "isbn", "description", "price") if name not in self.errors
+            name
+            for name in ("title", "author", "isbn", "description", "price", "tax_class")
+            if name not in self.errors
         ]
         if "stock" not in self.errors and (not self.instance.pk or "stock" in self.changed_data):
             fields.append("stock")
@@ -137,6 +142,10 @@ class BookAdminForm(ServiceRulesModelForm):
         ):
             self.add_error("stock_note", "Say why the stock changed.")
         return cleaned
+
+    def clean_tax_class(self):
+        """Left out of the form (an older page), the book keeps its class."""
+        return self.cleaned_data["tax_class"] or self.instance.tax_class
 
     def clean_cover(self):
         """A new upload gets the same checks as the API's cover endpoint (type, decoding, size)."""
@@ -185,7 +194,7 @@ class BookAdmin(admin.ModelAdmin):
         service and through the ledger, when the operator changed the field (a stock-take): a count a
         checkout has decremented since the page was shown is never put back."""
         data = form.cleaned_data
-        fields = {name: data[name] for name in ("title", "author", "isbn", "description", "price", "genre")}
+        fields = {name: data[name] for name in services.BOOK_FIELDS}
         if change:
             stock = {"stock": data["stock"]} if "stock" in form.changed_data else {}
             book = services.book_update(

@@ -19,12 +19,12 @@ from notifications.services import email_notify
 
 from .covers import cover_filename, cover_validate
 from .exceptions import InStock, InsufficientStock
-from .models import Book, Genre, PreBooking, StockMovement, WishlistItem
+from .models import Book, Genre, PreBooking, StockMovement, TaxClass, WishlistItem
 from .validation import MESSAGES, book_clean, genre_clean, stock_clean
 
 logger = logging.getLogger(__name__)
 
-BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre")
+BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "tax_class", "genre")
 
 
 def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genre | None = None) -> Genre:
@@ -53,7 +53,16 @@ def _save_book(book: Book, *, update_fields: list[str] | None = None) -> None:
 @transaction.atomic
 def book_create(*, actor=None, stock: int = 0, **fields) -> Book:
     """Add a book to the catalog; its opening stock is the ledger's first row."""
-    given = {"title": "", "author": "", "isbn": "", "description": "", "price": "", "genre": None, **fields}
+    given = {
+        "title": "",
+        "author": "",
+        "isbn": "",
+        "description": "",
+        "price": "",
+        "tax_class": TaxClass.REDUCED,
+        "genre": None,
+        **fields,
+    }
     values = book_clean({**{name: given[name] for name in BOOK_FIELDS}, "stock": stock})
     book = Book(**{name: values[name] for name in BOOK_FIELDS})
     _save_book(book)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from core.limits import MONEY_MAX
 
 from .isbn import isbn_normalize
-from .models import Book, Genre
+from .models import Book, Genre, TaxClass
 
 BOOK_TEXT_MAX_LENGTH = 255
 BOOK_MAX_PRICE = MONEY_MAX
@@ -31,6 +31,7 @@ MESSAGES = {
     "price": f"Enter a price above 0 and at most {BOOK_MAX_PRICE}, such as 12.50.",
     "price_places": "A price has at most two decimal places.",
     "stock": f"Enter a whole number of copies from 0 to {BOOK_MAX_STOCK}.",
+    "tax_class": "Choose a tax class: " + ", ".join(TaxClass.values) + ".",
     "genre_name": f"Enter a name of at most {GENRE_NAME_MAX_LENGTH} characters.",
     "genre_slug": (
         f"Enter a slug of at most {GENRE_SLUG_MAX_LENGTH} lower-case letters, digits and hyphens, "
@@ -70,8 +71,15 @@ def stock_clean(value) -> int:
     return int(text)
 
 
+def tax_class_clean(value) -> str:
+    """A book's tax class: one of TaxClass's values."""
+    if value not in TaxClass.values:
+        raise ValidationError(MESSAGES["tax_class"])
+    return value
+
+
 def book_clean(values: dict, *, book: Book | None = None, isbn_unique: bool = True) -> dict:
-    """The given book fields (title, author, isbn, description, price, stock, genre), checked and in
+    """The given book fields (title, author, isbn, description, price, stock, tax_class, genre), checked and in
     their stored form. Fields not given are not checked (a partial update); with `isbn_unique`, the ISBN
     must not belong to another book than `book`."""
     cleaned, errors = {}, {}
@@ -108,6 +116,7 @@ def book_clean(values: dict, *, book: Book | None = None, isbn_unique: bool = Tr
     check("description", lambda value: str(value or "").strip())
     check("price", price_clean)
     check("stock", stock_clean)
+    check("tax_class", tax_class_clean)
     if "genre" in values:
         cleaned["genre"] = values["genre"]
     if errors:

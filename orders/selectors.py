@@ -1,8 +1,9 @@
 """Order reads: a customer's own orders, the staff views and the sales reports."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.utils import timezone
 
 from catalog.selectors import book_queryset
@@ -12,8 +13,11 @@ from .models import SOLD_STATUSES, Order, OrderItem
 
 
 def order_queryset() -> QuerySet:
-    """Orders with their customer, coupon and lines (the checkout layer adds their payments)."""
-    return Order.objects.select_related("user", "coupon").prefetch_related("items")
+    """Orders with their customer, coupon, lines, history and shipments (the checkout layer adds their
+    payments and refunds)."""
+    return Order.objects.select_related("user", "coupon").prefetch_related(
+        "items", "status_changes", "shipments"
+    )
 
 
 def book_purchased_by(*, user, book_id: int) -> bool:
@@ -33,7 +37,9 @@ def _day_bounds(date_from: date | None, date_to: date | None) -> tuple[datetime 
 
 
 def sales_report(*, date_from: date | None = None, date_to: date | None = None, top: int = 10) -> dict:
-    """Orders, revenue and units over paid-or-later orders placed between the two days (inclusive).
+    """Orders, revenue and copies over paid-or-later orders placed between the two days (inclusive),
+    net of refunds: `revenue` is what the orders were paid less what was refunded of them (also of those
+    now fully refunded), `items_sold` the copies less the copies refunded.
 
     Top books are one row per book, named by its catalog title: the lines' snapshot titles may differ
     from order to order once the title has been edited.
@@ -44,23 +50,28 @@ def sales_report(*, date_from: date | None = None, date_to: date | None = None, 
         orders = orders.filter(created_at__gte=start)
     if end:
         orders = orders.filter(created_at__lt=end)
-    totals = orders.aggregate(orders=Count("id"), revenue=Sum("total"))
+    totals = orders.aggregate(orders=Count("id"), gross=Sum("total"), refunded=Sum("refunded_total"))
     items = OrderItem.objects.filter(order__in=orders)
+    kept = F("quantity") - F("refunded_quantity")
     top_books = [
         {
             "book_id": row["book_id"],
             "title": row["book__title"],
-            "quantity": row["quantity"],
-            "revenue": row["revenue"],
+            "quantity": row["copies"],
+            "revenue": row["book_revenue"],
         }
         for row in items.values("book_id", "book__title")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-quantity", "book_id")[:top]
+        .annotate(copies=Sum(kept), book_revenue=Sum(kept * F("unit_price")))
+        .filter(copies__gt=0)
+        .order_by("-copies", "book_id")[:top]
     ]
+    gross, refunded = totals["gross"] or Decimal("0.00"), totals["refunded"] or Decimal("0.00")
     return {
         "orders": totals["orders"],
-        "revenue": totals["revenue"] or 0,
-        "items_sold": items.aggregate(units=Sum("quantity"))["units"] or 0,
+        "revenue": gross - refunded,
+        "gross_revenue": gross,
+        "refunded": refunded,
+        "items_sold": items.aggregate(units=Sum(kept))["units"] or 0,
         "top_books": top_books,
     }
 
@@ -75,9 +86,3 @@ def order_status_for_user(*, user, order_id: int) -> str:
     if status is None:
         raise NotFound("No such order.")
     return status
-
-
-def order_last_shipping_address(*, user) -> str:
-    """The address of the user's latest order that had one, to suggest at the next checkout."""
-    orders = Order.objects.filter(user=user).exclude(shipping_address="").order_by("-created_at", "-id")
-    return orders.values_list("shipping_address", flat=True).first() or ""

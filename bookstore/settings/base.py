@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "django_countries",
     "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
     "notifications",
     "accounts",
@@ -146,6 +147,10 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 SHOP_BASE_URL = env_str("SHOP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 SHOP_CURRENCY = env_str("SHOP_CURRENCY", "USD").upper()
 PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 30)
+# false: prices are net and tax is added at checkout (US style); true: prices contain their tax (EU style).
+PRICES_INCLUDE_TAX = env_bool("PRICES_INCLUDE_TAX", False)
+# Days after delivery during which a customer may ask to return books.
+RETURN_WINDOW_DAYS = env_int("RETURN_WINDOW_DAYS", 30)
 COVER_MAX_BYTES = 5 * 1024 * 1024
 # Seconds a page of /api/books/ is served from the "catalog" cache (0: never).
 BOOK_LIST_CACHE_SECONDS = env_int("BOOK_LIST_CACHE_SECONDS", 10)

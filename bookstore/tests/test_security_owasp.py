@@ -20,7 +20,7 @@ from cart.models import CartItem
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book
-from checkout.services import order_place
+from checkout.factories import order_checkout
 from checkout.tests.helpers import post_event
 from conftest import client_for
 from orders.models import Order
@@ -43,7 +43,7 @@ def mallory():
 def _order_of(user, *, stock=5):
     book = BookFactory(stock=stock, price=Decimal("12.50"))
     cart_add_book(user=user, book_id=book.pk, quantity=1)
-    return order_place(user=user, shipping_address="1 Private Road")
+    return order_checkout(user=user)
 
 
 # --- API1:2023 Broken Object Level Authorization ------------------------------------------------

@@ -11,7 +11,8 @@ from cart.models import CartItem
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book
-from checkout.services import order_place, order_status_set
+from checkout.factories import order_checkout
+from checkout.services import order_status_set
 from orders.models import Order, OrderStatus
 from tests_browser import screenshot
 
@@ -71,7 +72,7 @@ def test_stock_taken_by_another_buyer_keeps_the_cart_and_the_address(page, brows
 
     rival = UserFactory()
     cart_add_book(user=rival, book_id=book.pk, quantity=2)
-    order_place(user=rival, shipping_address="Elsewhere")
+    order_checkout(user=rival)
     page.get_by_role("button", name="Place order").click()
 
     alert = page.locator("#stock-problem")
@@ -107,7 +108,7 @@ def test_checkout_without_an_address_says_what_is_missing(page, browser_login):
 def test_order_page_shows_paid_as_soon_as_the_payment_lands(page, browser_login):
     user = UserFactory()
     cart_add_book(user=user, book_id=BookFactory(stock=3).pk, quantity=1)
-    order = order_place(user=user, shipping_address=ADDRESS)
+    order = order_checkout(user=user)
     browser_login(user)
     page.goto(f"/orders/{order.pk}/")
     expect(page.locator("#order-status")).to_have_text("Pending payment")
@@ -123,7 +124,7 @@ def test_cancel_from_the_order_page(page, browser_login):
     user = UserFactory()
     book = BookFactory(stock=3)
     cart_add_book(user=user, book_id=book.pk, quantity=2)
-    order = order_place(user=user, shipping_address=ADDRESS)
+    order = order_checkout(user=user)
     browser_login(user)
     page.goto(f"/orders/{order.pk}/")
 

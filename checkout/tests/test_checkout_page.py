@@ -15,7 +15,7 @@ from cart.models import CartItem
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book
-from checkout.services import order_place
+from checkout.factories import order_checkout
 from orders.models import Coupon, Order, OrderStatus
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_checkout_page_shows_the_cart_and_the_form(shopper, two_books):
 
 
 def test_checkout_suggests_the_last_orders_address(shopper, user, two_books):
-    order_place(user=user, shipping_address=ADDRESS)
+    order_checkout(user=user)
     cart_add_book(user=user, book_id=two_books[0].pk, quantity=1)
 
     response = shopper.get(CHECKOUT)
@@ -133,7 +133,7 @@ def test_short_stock_keeps_the_cart_and_the_address_and_names_the_books(shopper,
     dune, emma = two_books
     rival = UserFactory()
     cart_add_book(user=rival, book_id=dune.pk, quantity=4)
-    order_place(user=rival, shipping_address="Elsewhere")  # takes 4 of the 5 copies of Dune
+    order_checkout(user=rival)  # takes 4 of the 5 copies of Dune
     mail.outbox.clear()
 
     response = shopper.post(CHECKOUT, {"shipping_address": ADDRESS, "coupon_code": ""})

@@ -12,7 +12,8 @@ from accounts.factories import UserFactory
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book
-from checkout.services import order_place, order_status_set
+from checkout.factories import order_checkout
+from checkout.services import order_status_set
 from orders.models import Coupon, Order, OrderStatus
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def place(user, *, books=None, address="1 Library Lane", coupon_code=None) -> Or
     """A real order through the checkout service: `books` maps each book to its quantity."""
     for book, quantity in (books or {BookFactory(stock=10): 1}).items():
         cart_add_book(user=user, book_id=book.pk, quantity=quantity)
-    return order_place(user=user, shipping_address=address, coupon_code=coupon_code)
+    return order_checkout(user=user, coupon_code=coupon_code)
 
 
 def stock_of(book) -> int:

@@ -9,7 +9,8 @@ from accounts.factories import UserFactory
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book, StockMovement
-from checkout.services import order_place, orders_expire_unpaid
+from checkout.factories import order_checkout
+from checkout.services import orders_expire_unpaid
 from conftest import client_for, run_in_threads
 from orders.models import Coupon, Order, OrderStatus
 
@@ -88,7 +89,7 @@ def test_expiry_running_twice_alongside_checkouts_keeps_stock_exact():
     stale_buyers = UserFactory.create_batch(6)
     for buyer in stale_buyers:
         cart_add_book(user=buyer, book_id=book.pk, quantity=2)
-        order_place(user=buyer)
+        order_checkout(user=buyer)
     Order.objects.update(pay_by="2000-01-01T00:00:00Z")
     fresh_buyers = UserFactory.create_batch(6)
     for buyer in fresh_buyers:
@@ -98,7 +99,7 @@ def test_expiry_running_twice_alongside_checkouts_keeps_stock_exact():
         return orders_expire_unpaid()
 
     def checkout(buyer):
-        return order_place(user=buyer).pk
+        return order_checkout(user=buyer).pk
 
     results = run_in_threads(
         lambda kind, arg: expire() if kind == "expire" else checkout(arg),
