@@ -30,3 +30,25 @@ def order_placed(*, user, lines: list[tuple], coupon_code: str | None = None, **
     for book, quantity in lines:
         cart_add_book(user=user, book_id=book.pk, quantity=quantity)
     return order_checkout(user=user, coupon_code=coupon_code, **checkout)
+
+
+def checkout_body(**fields) -> dict:
+    """A `POST /api/orders/` (or quote) body: the test address and the free method unless given."""
+    return {
+        "shipping_address": dict(ADDRESS),
+        "shipping_method": checkout_inputs()["shipping_method"],
+        **fields,
+    }
+
+
+def checkout_form(**fields) -> dict:
+    """The checkout page's POST placing an order to a new (test) address with the free method."""
+    return {
+        "address": "new",
+        **{f"new-{name}": value for name, value in ADDRESS.items()},
+        "shipping_method": checkout_inputs()["shipping_method"],
+        "coupon_code": "",
+        "note": "",
+        "action": "place",
+        **fields,
+    }

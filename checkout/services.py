@@ -20,7 +20,7 @@ from catalog.exceptions import InsufficientStock
 from catalog.models import Book, StockMovement
 from catalog.services import stock_adjust
 from core.db import with_lock_retry
-from core.errors import InvalidTransition, ServiceBusy
+from core.errors import ServiceBusy
 from notifications.services import email_notify
 from orders.exceptions import OrderNotRefundable, RefundExceedsPaid
 from orders.models import REFUNDABLE_STATUSES, Order, OrderItem, OrderStatus
@@ -34,6 +34,7 @@ from orders.services import (
     order_lines_clean,
     order_ship,
     order_status_change,
+    order_transition,
 )
 from orders.transitions import STOCK_HOLDING
 from payments.models import Payment, PaymentStatus, Refund
@@ -170,7 +171,12 @@ def _cancel_locked(*, order: Order, actor=None, by_staff: bool = False, reason: 
                 )
         order_coupon_release(order=order)
     refund = None
-    if from_status == OrderStatus.PAID:
+    owed = from_status == OrderStatus.PAID and order.total > order.refunded_total
+    if owed and payment_for_order(order=order) is None:
+        # Marked paid by hand (or before payments were recorded): nothing to send back through Stripe.
+        logger.warning("order %s: cancelled as paid but no payment is on record; nothing refunded", order.pk)
+        owed = False
+    if owed:
         remaining = [(item, item.quantity - item.refunded_quantity) for item in items]
         refund = _refund_locked(
             order=order,
@@ -193,7 +199,7 @@ def order_status_set(
     *, order_id: int, to_status: str, actor=None, by_staff: bool = False, note: str = ""
 ) -> Order:
     """Any status change by a person (staff in the admin or `/api/admin/orders/`): a cancellation is
-    the whole cancel flow; shipping and delivery concern the order alone. Whether the move is allowed,
+    the whole cancel flow; shipping and delivery concern the order alone (and mail the customer). Whether the move is allowed,
     and for whom, is the transition table's (only a confirmed payment makes an order paid, only a refund
     makes it refunded: staff cannot)."""
     if to_status == OrderStatus.CANCELLED:
@@ -202,8 +208,7 @@ def order_status_set(
         return order_ship(order_id=order_id, actor=actor, note=note)
     if to_status == OrderStatus.DELIVERED:
         return order_deliver(order_id=order_id, actor=actor, note=note)
-    status = Order.objects.values_list("status", flat=True).get(pk=order_id)
-    raise InvalidTransition(f"An order that is {status} cannot become {to_status} by hand.")
+    return order_transition(order_id=order_id, to_status=to_status, actor=actor, by_staff=by_staff, note=note)
 
 
 # --- Refunds -----------------------------------------------------------------------------------------

@@ -83,8 +83,6 @@ def checkout(request):
             if data is not None and not short_books:  # a stock shortage is shown book by book, above the form
                 form_add_service_errors(form, exc)
             cart = cart_view(user=request.user)  # show what the shelf holds now
-    elif data is not None:
-        status = 400
     return render(
         request,
         "orders/checkout.html",

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django_countries.fields import CountryField
 
 from catalog.models import TaxClass
@@ -28,6 +28,7 @@ REFUNDABLE_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVE
 
 
 COUPON_CODE_MAX_LENGTH = 40
+HALF_CENT = Value(Decimal("0.005"))
 
 
 class Coupon(models.Model):
@@ -170,12 +171,23 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
             models.CheckConstraint(condition=Q(discount__gte=0), name="order_discount_not_negative"),
+            # SQLite does this arithmetic in floating point, hence the half-cent of slack (MariaDB's
+            # DECIMAL is exact; any real mistake is a cent or more).
             models.CheckConstraint(
                 condition=Q(
                     prices_include_tax=False,
-                    total=F("subtotal") - F("discount") + F("shipping") + F("tax"),
+                    total__range=(
+                        F("subtotal") - F("discount") + F("shipping") + F("tax") - HALF_CENT,
+                        F("subtotal") - F("discount") + F("shipping") + F("tax") + HALF_CENT,
+                    ),
                 )
-                | Q(prices_include_tax=True, total=F("subtotal") - F("discount") + F("shipping")),
+                | Q(
+                    prices_include_tax=True,
+                    total__range=(
+                        F("subtotal") - F("discount") + F("shipping") - HALF_CENT,
+                        F("subtotal") - F("discount") + F("shipping") + HALF_CENT,
+                    ),
+                ),
                 name="order_total_adds_up",
             ),
             models.CheckConstraint(

@@ -132,6 +132,21 @@ def _locked(order_id: int, label: str, change):
     return with_lock_retry(run, label=f"order {order_id}: {label}")
 
 
+def order_transition(
+    *, order_id: int, to_status: str, actor=None, by_staff: bool = False, note: str = ""
+) -> Order:
+    """Lock the order and make a move the table allows that needs nothing else done. Shipping and
+    delivering are `order_ship` / `order_deliver` (they mail the customer); cancelling is
+    `checkout.services.order_cancel` (stock and money); paying and refunding are their flows'."""
+    return _locked(
+        order_id,
+        to_status,
+        lambda order: order_status_change(
+            order=order, to_status=to_status, actor=actor, by_staff=by_staff, note=note
+        ),
+    )
+
+
 def order_ship(
     *, order_id: int, carrier: str = "", tracking_number: str = "", actor=None, note: str = ""
 ) -> Order:

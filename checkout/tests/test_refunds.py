@@ -61,7 +61,11 @@ def test_cancelling_a_paid_order_refunds_it_once(
     refunds = stripe_api.refunds(payment.payment_intent_id)
     assert [refund["id"] for refund in refunds] == [refund.stripe_refund_id]
     assert refunds[0]["amount"] == 1250 and refunds[0]["status"] == "succeeded"
-    assert (refund.status, refund.amount, refund.payment) == (RefundStatus.SUCCEEDED, paid_order.total, payment)
+    assert (refund.status, refund.amount, refund.payment) == (
+        RefundStatus.SUCCEEDED,
+        paid_order.total,
+        payment,
+    )
     assert _book(paid_order).stock == 5
 
     # The customer clicks again, a worker repeats the attempt, cron runs the retry: no second refund.

@@ -234,10 +234,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('prices_include_tax', False), ('total', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '-', models.F('discount')), '+', models.F('shipping')), '+', models.F('tax')))), models.Q(('prices_include_tax', True), ('total', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '-', models.F('discount')), '+', models.F('shipping')))), _connector='OR'), name='order_total_adds_up'),
-        ),
-        migrations.AddConstraint(
-            model_name='order',
             constraint=models.CheckConstraint(condition=models.Q(('refunded_total__gte', 0), ('refunded_total__lte', models.F('total'))), name='order_refunds_within_total'),
         ),
         migrations.AddConstraint(
@@ -297,5 +293,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='returnline',
             constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 1)), name='returnline_quantity_positive'),
+        ),
+        migrations.AddConstraint(
+            model_name='order',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('prices_include_tax', False), ('total__range', (django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '-', models.F('discount')), '+', models.F('shipping')), '+', models.F('tax')), '-', models.Value(Decimal('0.005'))), django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '-', models.F('discount')), '+', models.F('shipping')), '+', models.F('tax')), '+', models.Value(Decimal('0.005')))))), models.Q(('prices_include_tax', True), ('total__range', (django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '-', models.F('discount')), '+', models.F('shipping')), '-', models.Value(Decimal('0.005'))), django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '-', models.F('discount')), '+', models.F('shipping')), '+', models.Value(Decimal('0.005')))))), _connector='OR'), name='order_total_adds_up'),
         ),
     ]

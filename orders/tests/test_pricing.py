@@ -441,5 +441,3 @@ def test_allocation_adds_up_and_stays_within_a_cent_of_each_share(total, weights
             assert abs(part - total * weight / weight_sum) < CENT
         if total <= weight_sum:
             assert part <= weight
-
-

@@ -18,7 +18,12 @@ SYSTEM = {
     (S.SHIPPED, S.REFUNDED),
     (S.DELIVERED, S.REFUNDED),
 }
-STAFF = SYSTEM - {(S.PENDING, S.PAID), (S.PAID, S.REFUNDED), (S.SHIPPED, S.REFUNDED), (S.DELIVERED, S.REFUNDED)}
+STAFF = SYSTEM - {
+    (S.PENDING, S.PAID),
+    (S.PAID, S.REFUNDED),
+    (S.SHIPPED, S.REFUNDED),
+    (S.DELIVERED, S.REFUNDED),
+}
 
 
 @pytest.mark.parametrize("source, target", list(itertools.product(S.values, repeat=2)))
