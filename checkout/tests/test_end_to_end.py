@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 
 from catalog.factories import BookFactory
-from checkout.factories import checkout_body
 from catalog.models import Book
+from checkout.factories import checkout_body
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, RefundStatus
 
