@@ -159,7 +159,6 @@ def test_a_saved_address_is_quoted_by_its_id(user, user_client, us_shop, cart):
 
 
 def test_the_quote_stores_and_reserves_nothing(user, user_client, us_shop, cart):
-    dune, emma = cart
     coupon = CouponFactory(code="ONCE", percent_off=D("5"), max_uses=1)
 
     for _ in range(3):
