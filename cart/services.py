@@ -5,6 +5,7 @@ from django.db import transaction
 
 from catalog.exceptions import InsufficientStock
 from catalog.models import Book
+from core.db import lock_retrying
 from core.errors import NotFound
 
 from .models import Cart, CartItem
@@ -46,6 +47,7 @@ def cart_line_check(*, book: Book, quantity: int, in_cart: int = 0) -> int:
     return wanted
 
 
+@lock_retrying
 @transaction.atomic
 def cart_add_book(*, user, book_id: int, quantity: int = 1) -> CartItem:
     cart = _locked_cart(user)
@@ -59,6 +61,7 @@ def cart_add_book(*, user, book_id: int, quantity: int = 1) -> CartItem:
     return item
 
 
+@lock_retrying
 @transaction.atomic
 def cart_update_item(*, user, item_id: int, quantity: int) -> CartItem:
     cart = _locked_cart(user)
@@ -72,6 +75,7 @@ def cart_update_item(*, user, item_id: int, quantity: int) -> CartItem:
     return item
 
 
+@lock_retrying
 @transaction.atomic
 def cart_remove_item(*, user, item_id: int) -> None:
     cart = _locked_cart(user)
@@ -80,6 +84,7 @@ def cart_remove_item(*, user, item_id: int) -> None:
         raise NotFound("No such item in your cart.")
 
 
+@lock_retrying
 def cart_clear(*, user) -> None:
     CartItem.objects.filter(cart__user=user).delete()
 
@@ -99,6 +104,7 @@ def cart_empty_locked(*, cart: Cart) -> None:
     CartItem.objects.filter(cart=cart).delete()
 
 
+@lock_retrying
 @transaction.atomic
 def cart_merge(*, user, lines: dict[int, int]) -> list[str]:
     """Adds an anonymous session cart to the user's cart, capping each line at the stock on hand.

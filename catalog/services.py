@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.db import lock_retrying
 from core.errors import Duplicate, InvalidTransition, NotFound
 from notifications.services import email_notify
 
@@ -172,6 +173,7 @@ def _stock_changed(*, book_id: int, stock_before: int, stock_after: int) -> None
         prebookings_notify_restock(book_id=book_id)
 
 
+@lock_retrying
 @transaction.atomic
 def book_set_stock(
     *, book_id: int, stock: int, actor=None, note: str = "", reason: str = StockMovement.Reason.ADJUSTMENT
@@ -224,6 +226,7 @@ def book_rating_set(*, book_id: int, average: Decimal | None, count: int) -> Non
 # --- Wishlist --------------------------------------------------------------------------------------
 
 
+@lock_retrying
 def wishlist_add(*, user, book_id: int) -> WishlistItem:
     if not Book.objects.filter(pk=book_id, is_active=True).exists():
         raise NotFound("No such book in the catalog.")
@@ -234,6 +237,7 @@ def wishlist_add(*, user, book_id: int) -> WishlistItem:
         raise Duplicate("This book is already on your wishlist.") from exc
 
 
+@lock_retrying
 def wishlist_remove(*, user, book_id: int) -> None:
     deleted, _ = WishlistItem.objects.filter(user=user, book_id=book_id).delete()
     if not deleted:
@@ -246,6 +250,7 @@ def wishlist_remove(*, user, book_id: int) -> None:
 # title that is already back.
 
 
+@lock_retrying
 @transaction.atomic
 def prebooking_create(*, user, book_id: int) -> PreBooking:
     book = book_lock_active(book_id)
@@ -256,6 +261,7 @@ def prebooking_create(*, user, book_id: int) -> PreBooking:
     return PreBooking.objects.create(user=user, book=book)
 
 
+@lock_retrying
 @transaction.atomic
 def prebooking_cancel(*, user, prebooking_id: int) -> None:
     """The owner stops waiting. Cancelling twice is harmless; a pre-booking already notified stays so."""
