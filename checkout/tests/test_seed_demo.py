@@ -8,8 +8,8 @@ from django.db.models import Max, Sum
 
 from catalog.demo_catalog import GENRES, demo_books
 from catalog.isbn import isbn_normalize
-from checkout.management.commands.seed_demo import DEFAULT_BOOK_COUNT, DEMO_ACCOUNTS
 from catalog.models import Book, Genre, StockMovement
+from checkout.management.commands.seed_demo import DEFAULT_BOOK_COUNT, DEMO_ACCOUNTS
 from orders.models import ShippingMethod, TaxRate
 
 User = get_user_model()
