@@ -16,6 +16,17 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# Where the benches' buyers ship to: Illinois, which seed_demo's US methods and tax rates cover.
+ADDRESS = {
+    "full_name": "Bench Buyer",
+    "line1": "1 Load Street",
+    "city": "Springfield",
+    "region": "IL",
+    "postal_code": "62701",
+    "country": "US",
+}
+SHIPPING_METHOD = "us-ground"
+CHECKOUT_BODY = {"shipping_address": ADDRESS, "shipping_method": SHIPPING_METHOD}
 
 
 def bench_env(database_url: str, **extra: str) -> dict[str, str]:
