@@ -34,6 +34,7 @@ DEMO_SHIPPING_METHODS = [
     ("uk-royal-mail", "Royal Mail 2nd Class", ["GB"], "2.99", "0.50", "25.00", 2, 4),
     ("de-dhl", "DHL Paket", ["DE"], "4.90", "0.00", "29.00", 1, 3),
     ("world", "International Standard", [], "12.00", "2.00", None, 7, 21),
+    ("pickup", "Collect from the shop", [], "0.00", "0.00", None, 0, 1),
 ]
 # (country, region, tax class, rate): US sales tax by state (books are taxed at the state's rate);
 # VAT in the UK (books zero-rated) and Germany (books at the reduced rate).
