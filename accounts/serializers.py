@@ -6,6 +6,11 @@ User = get_user_model()
 
 
 class UserSerializer(serializers.ModelSerializer):
+    # Output only (input is RegisterSerializer's / ProfileUpdateSerializer's): without the model's
+    # validator, whose `\w` the schema would publish as a pattern that means ASCII to JSON Schema while
+    # Django accepts any letter ("ê").
+    username = serializers.CharField(read_only=True)
+
     class Meta:
         model = User
         fields = ["id", "email", "username", "first_name", "last_name", "is_staff", "date_joined"]

@@ -34,11 +34,6 @@ class CheckoutForm(ShopForm):
         ]
         self.fields["shipping_method"].choices = [(method.code, method_label(method)) for method in methods]
 
-    @property
-    def address_choice(self) -> str:
-        """The address picked (bound) or proposed (initial), before validation."""
-        return str(self["address"].value() or "")
-
 
 def method_label(method) -> str:
     per_item = f" + {method.per_item_price} a copy" if method.per_item_price else ""

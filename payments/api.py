@@ -14,7 +14,8 @@ from .serializers import AdminPaymentSerializer
 
 class AdminPaymentFilter(FilterSet):
     status = filters.ChoiceFilter(choices=PaymentStatus.choices)
-    order = filters.NumberFilter(field_name="order_id", min_value=1)
+    # Whole ids of at most 18 digits: a longer number would overflow the database integer (a 500).
+    order = filters.NumberFilter(field_name="order_id", min_value=1, max_digits=18, decimal_places=0)
 
     class Meta:
         model = Payment
