@@ -326,8 +326,6 @@ def _refund_locked(
     payment = payment_for_order(order=order)
     if amount and payment is None:
         raise OrderNotRefundable(f"Order {order.pk} has no payment to refund.")
-    if payment is not None:
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
     for item, quantity, _line_amount in sorted(lines, key=lambda line: line[0].book_id):
         item.refunded_quantity += quantity
         fields = ["refunded_quantity"]
@@ -346,6 +344,8 @@ def _refund_locked(
     order.refunded_total += amount
     order.shipping_refunded = order.shipping_refunded or shipping
     order.save(update_fields=["refunded_total", "shipping_refunded", "updated_at"])
+    if payment is not None:  # locked last: order → books → payments
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
     refund = refund_record(
         order=order,
         payment=payment,
