@@ -207,3 +207,18 @@ def _region_normalize(value: str, country: str, rules: ValidationRules | None) -
     raise ValidationError(
         f"Enter {article} {area} of {countries.name(country)} by name or code, such as {name} or {code}."
     )
+
+
+def country_region_normalize(country: object, region: object = "") -> tuple[str, str]:
+    """A destination without a street (a tax rate's, a shipping method's): the country as its alpha-2
+    code and the region as ``address_normalize`` writes it ("california" → "CA"; "" stays ""), so rates
+    and addresses compare equal. Raises ``ValidationError({"country"|"region": [message]})``."""
+    try:
+        code = _country_clean(country)
+    except ValidationError as error:
+        raise ValidationError({"country": error.messages}) from None
+    try:
+        text = _text_clean(region, required=False, max_length=ADDRESS_MAX_LENGTHS["region"])
+        return code, _region_normalize(text, code, _country_rules(code))
+    except ValidationError as error:
+        raise ValidationError({"region": error.messages}) from None

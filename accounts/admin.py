@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from core.errors import BusinessError
 
 from . import services
+from .models import Address
 
 User = get_user_model()
 
@@ -35,3 +36,22 @@ class UserAdmin(DjangoUserAdmin):
     def reactivate_users(self, request, queryset):
         for user in queryset:
             services.user_reactivate(user=user, actor=request.user)
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    """Customers' address books, read-only: customers keep them (orders hold their own copy)."""
+
+    list_display = ["full_name", "user", "city", "postal_code", "country", "is_default"]
+    list_filter = ["country", "is_default"]
+    list_select_related = ["user"]
+    search_fields = ["full_name", "user__email", "postal_code", "city"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

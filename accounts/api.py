@@ -17,9 +17,9 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from core.filters import FilterSet, StrictBooleanFilter
 from core.schema import refusal
 
-from . import login_sessions, selectors, serializers, services, tokens
+from . import address_book, login_sessions, selectors, serializers, services, tokens
 from .login_throttle import client_ip
-from .models import LoginSession
+from .models import Address, LoginSession
 from .rate_limits import ScopeRateThrottle
 
 TOKEN_REVOKED = "token_revoked"
@@ -243,3 +243,47 @@ class AdminUserViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def reactivate(self, request, pk=None):
         user = services.user_reactivate(user=self.get_object(), actor=request.user)
         return Response(self.get_serializer(user).data)
+
+
+class AddressViewSet(viewsets.GenericViewSet):
+    """The caller's address book (others' addresses are not found)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.AddressSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Address.objects.none()
+        return address_book.address_list_for_user(user=self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        responses={
+            201: serializers.AddressSerializer,
+            409: refusal("address_book_full", description="The address book is full."),
+        }
+    )
+    def create(self, request):
+        payload = self.get_serializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        address = address_book.address_create(user=request.user, **payload.validated_data)
+        return Response(self.get_serializer(address).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk=None):
+        address = address_book.address_get_for_user(user=request.user, address_id=int(pk))
+        return Response(self.get_serializer(address).data)
+
+    def partial_update(self, request, pk=None):
+        payload = self.get_serializer(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        address = address_book.address_update(user=request.user, address_id=int(pk), **payload.validated_data)
+        return Response(self.get_serializer(address).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        address_book.address_delete(user=request.user, address_id=int(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)

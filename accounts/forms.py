@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model, password_validation
 
 from core.forms import ShopForm
 
+from .addresses import country_choices
+
 User = get_user_model()
 
 
@@ -92,3 +94,50 @@ class PasswordResetForm(ShopForm):
 class SetPasswordForm(_ConfirmedPasswordForm):
     new_password = _password_field("New password", "new-password", with_rules=True)
     new_password2 = _password_field("Confirm new password", "new-password")
+
+
+class AddressForm(ShopForm):
+    """An address's shape on the account pages and at checkout; `accounts.addresses` judges it."""
+
+    full_name = forms.CharField(
+        label="Full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    line1 = forms.CharField(
+        label="Address", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "address-line1"})
+    )
+    line2 = forms.CharField(
+        label="Address line 2 (optional)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    city = forms.CharField(
+        label="Town or city", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "address-level2"})
+    )
+    region = forms.CharField(
+        label="State, province or county",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
+    postal_code = forms.CharField(
+        label="Postal code",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    country = forms.ChoiceField(label="Country", widget=forms.Select(attrs={"autocomplete": "country"}))
+    phone = forms.CharField(
+        label="Phone (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "Choose a country"), *country_choices()]
+
+
+class AddressBookForm(AddressForm):
+    is_default = forms.BooleanField(label="Use as my default address", required=False)

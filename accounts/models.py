@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 
 class UserManager(DjangoUserManager):
@@ -77,3 +78,28 @@ class LoginSession(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} login {self.pk} of user {self.user_id}"
+
+
+class Address(models.Model):
+    """An entry of a user's address book. What a valid address is belongs to `accounts.addresses`
+    (`address_normalize`); orders keep their own snapshot, so editing or deleting an entry never
+    changes an order that used it."""
+
+    user = models.ForeignKey(User, related_name="addresses", on_delete=models.CASCADE)
+    full_name = models.CharField(max_length=200)
+    line1 = models.CharField(max_length=200)
+    line2 = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    region = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = CountryField()
+    phone = models.CharField(max_length=40, blank=True)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-is_default", "id"]
+
+    def __str__(self):
+        return f"{self.full_name}, {self.line1}, {self.city} ({self.country.code})"

@@ -8,6 +8,11 @@ User = get_user_model()
 
 
 class UserSerializer(serializers.ModelSerializer):
+    # Output only (input is RegisterSerializer's / ProfileUpdateSerializer's): without the model's
+    # validator, whose `\w` the schema would publish as a pattern that means ASCII to JSON Schema while
+    # Django accepts any letter ("ê").
+    username = serializers.CharField(read_only=True)
+
     class Meta:
         model = User
         fields = [
@@ -113,3 +118,55 @@ class LoginSessionSerializer(serializers.ModelSerializer):
 
     def get_current(self, session) -> bool:
         return session.pk == self.context.get("current_session_id")
+
+
+ADDRESS_EXAMPLE = {
+    "full_name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "line2": "Flat 3",
+    "city": "London",
+    "region": "",
+    "postal_code": "sw1a1aa",
+    "country": "GB",
+    "phone": "+44 20 7946 0018",
+}
+
+
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample(
+            "A British address",
+            description="The postal code is checked against the country's format and normalised "
+            '(`"sw1a1aa"` is stored as `"SW1A 1AA"`).',
+            request_only=True,
+            value={**ADDRESS_EXAMPLE, "is_default": True},
+        )
+    ]
+)
+class AddressObjectSerializer(serializers.Serializer):
+    """The address object: fields read as text; whether they make a valid address (required fields, the
+    country's postal-code format, known regions) is `accounts.addresses`'."""
+
+    full_name = serializers.CharField(required=False, allow_blank=True, help_text="Required.")
+    line1 = serializers.CharField(required=False, allow_blank=True, help_text="Required.")
+    line2 = serializers.CharField(required=False, allow_blank=True)
+    city = serializers.CharField(required=False, allow_blank=True, help_text="Required.")
+    region = serializers.CharField(
+        required=False, allow_blank=True, help_text="State, province or county; a US state as its code."
+    )
+    postal_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Required where the country uses postal codes; checked against its format and normalised.",
+    )
+    country = serializers.CharField(
+        required=False, allow_blank=True, help_text='Required: an ISO 3166-1 alpha-2 code ("US", "GB", "DE").'
+    )
+    phone = serializers.CharField(required=False, allow_blank=True)
+
+
+class AddressSerializer(AddressObjectSerializer):
+    """An address in the address book."""
+
+    id = serializers.IntegerField(read_only=True)
+    is_default = serializers.BooleanField(required=False)

@@ -21,4 +21,9 @@ urlpatterns = [
     path("sessions/", views.sessions_view, name="sessions"),
     path("sessions/<int:session_id>/logout/", views.session_revoke_view, name="session_revoke"),
     path("sessions/logout-others/", views.sessions_revoke_others_view, name="sessions_revoke_others"),
+    path("addresses/", views.address_list_view, name="addresses"),
+    path("addresses/add/", views.address_create_view, name="address_add"),
+    path("addresses/<int:address_id>/edit/", views.address_update_view, name="address_edit"),
+    path("addresses/<int:address_id>/delete/", views.address_delete_view, name="address_delete"),
+    path("addresses/<int:address_id>/default/", views.address_default_view, name="address_default"),
 ]

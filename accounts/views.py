@@ -14,14 +14,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.errors import BusinessError
 from core.forms import form_add_service_errors
 from core.page_errors import page_action
 from core.redirects import safe_next_url
 
-from . import forms, login_sessions, services
+from . import address_book, forms, login_sessions, services
 from .login_throttle import client_ip
 from .rate_limits import rate_limited
 
@@ -205,3 +205,67 @@ def sessions_revoke_others_view(request):
     )
     messages.success(request, f"Logged out {ended} other device{'s' if ended != 1 else ''}.")
     return redirect("accounts:sessions")
+
+
+# --- Address book ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def address_list_view(request):
+    addresses = address_book.address_list_for_user(user=request.user)
+    return render(request, "accounts/address_list.html", {"addresses": addresses})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def address_create_view(request):
+    form = _bound(forms.AddressBookForm, request)
+    if form.is_valid():
+        try:
+            address_book.address_create(user=request.user, **form.cleaned_data)
+        except (ValidationError, BusinessError) as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, "The address has been added to your address book.")
+            return redirect(safe_next_url(request) or resolve_url("accounts:addresses"))
+    return render(
+        request,
+        "accounts/address_form.html",
+        {"form": form, "heading": "Add an address", "next": safe_next_url(request)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def address_update_view(request, address_id: int):
+    address = address_book.address_get_for_user(user=request.user, address_id=address_id)
+    initial = {**address_book.address_snapshot(address), "is_default": address.is_default}
+    form = _bound(forms.AddressBookForm, request, initial=initial)
+    if form.is_valid():
+        try:
+            address_book.address_update(user=request.user, address_id=address.pk, **form.cleaned_data)
+        except ValidationError as exc:
+            form_add_service_errors(form, exc)
+        else:
+            messages.success(request, "The address has been saved.")
+            return redirect("accounts:addresses")
+    return render(
+        request, "accounts/address_form.html", {"form": form, "heading": "Edit address", "address": address}
+    )
+
+
+@login_required
+@page_action(back="accounts:addresses", failed="The address was not deleted.")
+def address_delete_view(request, address_id: int):
+    address_book.address_delete(user=request.user, address_id=address_id)
+    messages.success(request, "The address has been deleted.")
+    return redirect("accounts:addresses")
+
+
+@login_required
+@page_action(back="accounts:addresses", failed="The default address was not changed.")
+def address_default_view(request, address_id: int):
+    address_book.address_update(user=request.user, address_id=address_id, is_default=True)
+    messages.success(request, "This is now your default address.")
+    return redirect("accounts:addresses")

@@ -9,6 +9,7 @@ reports what happened: orders, 409s, 5xx (must be 0), oversold units (must be 0)
 """
 
 import argparse
+import os
 import random
 import sys
 import threading
@@ -18,7 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import bench_env, describe_latencies, gunicorn, prepare_scratch_database, request
+from bench.common import (
+    CHECKOUT_BODY,
+    bench_env,
+    describe_latencies,
+    gunicorn,
+    manage,
+    prepare_scratch_database,
+    request,
+)
 
 
 def parse_args():
@@ -49,6 +58,7 @@ def seed(args) -> tuple[list[str], dict[int, int]]:
     from catalog.services import book_create
 
     rng = random.Random(args.seed)
+    manage(os.environ, "seed_demo", "--books", "0")  # the shipping methods and tax rates checkout needs
     hot = [
         book_create(
             title=f"Hot title {n}",
@@ -88,9 +98,7 @@ def fire(port: int, tokens: list[str]) -> tuple[list[tuple[int, dict, float]], f
     def buyer(index, token):
         barrier.wait()
         try:
-            results[index] = request(
-                port, "POST", "/api/orders/", body={"shipping_address": "1 Bench Road"}, token=token
-            )
+            results[index] = request(port, "POST", "/api/orders/", body=CHECKOUT_BODY, token=token)
         except OSError as exc:
             results[index] = (0, {"error": str(exc)}, 0.0)
 

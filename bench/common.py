@@ -24,6 +24,19 @@ PYTHON = sys.executable
 CACHES_OFF = {"BOOK_LIST_CACHE_SECONDS": "0", "SEARCH_CACHE_SECONDS": "0"}
 
 
+# Where the benches' buyers ship to: Illinois, which seed_demo's US methods and tax rates cover.
+ADDRESS = {
+    "full_name": "Bench Buyer",
+    "line1": "1 Load Street",
+    "city": "Springfield",
+    "region": "IL",
+    "postal_code": "62701",
+    "country": "US",
+}
+SHIPPING_METHOD = "us-ground"
+CHECKOUT_BODY = {"shipping_address": ADDRESS, "shipping_method": SHIPPING_METHOD}
+
+
 def bench_env(database_url: str, **extra: str) -> dict[str, str]:
     """Production settings, over plain HTTP on loopback, against the given database."""
     return {

@@ -3,7 +3,7 @@
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from accounts.api import AdminUserViewSet, AuthViewSet, LoginSessionViewSet
+from accounts.api import AddressViewSet, AdminUserViewSet, AuthViewSet, LoginSessionViewSet
 from cart.api import CartItemViewSet, CartViewSet
 from catalog.api import (
     AdminStockMovementViewSet,
@@ -13,10 +13,19 @@ from catalog.api import (
     PreferencesViewSet,
     WishlistViewSet,
 )
-from checkout.api import AdminOrderViewSet, MeViewSet, OrderViewSet, StripeWebhookView
+from checkout.api import AdminOrderViewSet, CartQuoteView, MeViewSet, OrderViewSet, StripeWebhookView
 from core.health import health
 from core.routers import OptionalSlashRouter
-from orders.api import AdminCouponViewSet, AdminInventoryViewSet, AdminReportViewSet, MyRecommendationsViewSet
+from orders.api import (
+    AdminCouponViewSet,
+    AdminInventoryViewSet,
+    AdminReportViewSet,
+    AdminReturnViewSet,
+    AdminShippingMethodViewSet,
+    AdminTaxRateViewSet,
+    MyRecommendationsViewSet,
+    ShippingMethodViewSet,
+)
 from payments.api import AdminPaymentViewSet
 from reviews.api import BookReviewViewSet, ReviewViewSet
 
@@ -24,6 +33,7 @@ router = OptionalSlashRouter()
 router.register("auth", AuthViewSet, basename="auth")
 router.register("admin/users", AdminUserViewSet, basename="admin-user")
 router.register("users/me/sessions", LoginSessionViewSet, basename="me-session")
+router.register("addresses", AddressViewSet, basename="address")
 router.register("genres", GenreViewSet, basename="genre")
 router.register("books", BookViewSet, basename="book")
 router.register(r"books/(?P<book_id>[0-9]{1,18})/reviews", BookReviewViewSet, basename="book-review")
@@ -38,6 +48,10 @@ router.register("admin/reports", AdminReportViewSet, basename="admin-report")
 router.register("admin/reports/stock-movements", AdminStockMovementViewSet, basename="admin-stock-movement")
 router.register("admin/reports/inventory", AdminInventoryViewSet, basename="admin-inventory")
 router.register("admin/payments", AdminPaymentViewSet, basename="admin-payment")
+router.register("shipping-methods", ShippingMethodViewSet, basename="shipping-method")
+router.register("admin/shipping-methods", AdminShippingMethodViewSet, basename="admin-shipping-method")
+router.register("admin/tax-rates", AdminTaxRateViewSet, basename="admin-tax-rate")
+router.register("admin/returns", AdminReturnViewSet, basename="admin-return")
 
 urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
@@ -59,6 +73,7 @@ urlpatterns = [
     ),
     re_path(r"^payments/webhook/?$", StripeWebhookView.as_view(), name="payments-webhook"),
     re_path(r"^cart/?$", CartViewSet.as_view({"get": "retrieve", "delete": "clear"}), name="cart"),
+    re_path(r"^cart/quote/?$", CartQuoteView.as_view(), name="cart-quote"),
     re_path(r"^schema/?$", SpectacularAPIView.as_view(), name="schema"),
     re_path(r"^docs/?$", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     re_path(

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from catalog.exceptions import InsufficientStock
 from catalog.models import Book
+from core.db import lock_retrying
 from core.errors import NotFound
 from insights.services import cart_add_record
 
@@ -47,6 +48,7 @@ def cart_line_check(*, book: Book, quantity: int, in_cart: int = 0) -> int:
     return wanted
 
 
+@lock_retrying
 @transaction.atomic
 def cart_add_book(*, user, book_id: int, quantity: int = 1) -> CartItem:
     cart = _locked_cart(user)
@@ -61,6 +63,7 @@ def cart_add_book(*, user, book_id: int, quantity: int = 1) -> CartItem:
     return item
 
 
+@lock_retrying
 @transaction.atomic
 def cart_update_item(*, user, item_id: int, quantity: int) -> CartItem:
     cart = _locked_cart(user)
@@ -74,6 +77,7 @@ def cart_update_item(*, user, item_id: int, quantity: int) -> CartItem:
     return item
 
 
+@lock_retrying
 @transaction.atomic
 def cart_remove_item(*, user, item_id: int) -> None:
     cart = _locked_cart(user)
@@ -82,16 +86,17 @@ def cart_remove_item(*, user, item_id: int) -> None:
         raise NotFound("No such item in your cart.")
 
 
+@lock_retrying
 def cart_clear(*, user) -> None:
     CartItem.objects.filter(cart__user=user).delete()
 
 
-def cart_lock_for_checkout(*, user) -> tuple[Cart | None, list[CartItem]]:
-    """The user's cart, row-locked inside the caller's transaction, and its lines in book-id order.
-
-    The cart lock makes a double click on "Place order" queue behind the first checkout and then find
-    the cart empty."""
-    cart = Cart.objects.select_for_update().filter(user=user).first()
+def cart_for_checkout(*, user, lock: bool) -> tuple[Cart | None, list[CartItem]]:
+    """The user's cart and its lines in book-id order. Placing an order row-locks the cart (`lock`,
+    inside the caller's transaction), so a double click on "Place order" queues behind the first
+    checkout and then finds the cart empty; a quote only reads it."""
+    carts = Cart.objects.select_for_update() if lock else Cart.objects.all()
+    cart = carts.filter(user=user).first()
     items = list(CartItem.objects.filter(cart=cart).order_by("book_id")) if cart else []
     return cart, items
 
@@ -101,6 +106,7 @@ def cart_empty_locked(*, cart: Cart) -> None:
     CartItem.objects.filter(cart=cart).delete()
 
 
+@lock_retrying
 @transaction.atomic
 def cart_merge(*, user, lines: dict[int, int]) -> list[str]:
     """Adds an anonymous session cart to the user's cart, capping each line at the stock on hand.

@@ -17,7 +17,7 @@ from core.forms import ServiceRulesModelForm
 
 from . import selectors, services
 from .covers import cover_validate
-from .models import DEFAULT_LOW_STOCK_THRESHOLD, Book, Genre, PreBooking, PriceChange, StockMovement
+from .models import DEFAULT_LOW_STOCK_THRESHOLD, Book, Genre, PreBooking, PriceChange, StockMovement, TaxClass
 from .validation import book_clean, genre_clean
 
 
@@ -120,6 +120,9 @@ class BookAdminForm(ServiceRulesModelForm):
     stock = forms.IntegerField(
         required=False, help_text="Copies on the shelf; a change is written to the stock ledger."
     )
+    tax_class = forms.ChoiceField(
+        choices=TaxClass.choices, required=False, help_text="Which of the destination's tax rates applies."
+    )
     stock_reason = forms.ChoiceField(
         choices=STOCK_REASONS, initial=StockMovement.Reason.CORRECTION, label="Reason for a stock change"
     )
@@ -138,6 +141,7 @@ class BookAdminForm(ServiceRulesModelForm):
             "isbn",
             "description",
             "price",
+            "tax_class",
             "stock",
             "low_stock_threshold",
             "genre",
@@ -154,7 +158,15 @@ class BookAdminForm(ServiceRulesModelForm):
         cleaned = super().clean()
         fields = [
             name
-            for name in ("title", "author", "isbn", "description", "price", "low_stock_threshold")
+            for name in (
+                "title",
+                "author",
+                "isbn",
+                "description",
+                "price",
+                "tax_class",
+                "low_stock_threshold",
+            )
             if name not in self.errors
         ]
         if "stock" not in self.errors and (not self.instance.pk or "stock" in self.changed_data):
@@ -171,6 +183,10 @@ class BookAdminForm(ServiceRulesModelForm):
         ):
             self.add_error("stock_note", "Say why the stock changed.")
         return cleaned
+
+    def clean_tax_class(self):
+        """Left out of the form (an older page), the book keeps its class."""
+        return self.cleaned_data["tax_class"] or self.instance.tax_class
 
     def clean_cover(self):
         """A new upload gets the same checks as the API's cover endpoint (type, decoding, size)."""
@@ -236,10 +252,7 @@ class BookAdmin(admin.ModelAdmin):
         service and through the ledger, when the operator changed the field (a stock-take): a count a
         checkout has decremented since the page was shown is never put back."""
         data = form.cleaned_data
-        fields = {
-            name: data[name]
-            for name in ("title", "author", "isbn", "description", "price", "genre", "low_stock_threshold")
-        }
+        fields = {name: data[name] for name in services.BOOK_FIELDS}
         if change:
             stock = {"stock": data["stock"]} if "stock" in form.changed_data else {}
             book = services.book_update(

@@ -32,6 +32,14 @@ class Genre(models.Model):
 DEFAULT_LOW_STOCK_THRESHOLD = 5
 
 
+class TaxClass(models.TextChoices):
+    """Which of the destination's tax rates applies to a book (and, `standard`, to shipping)."""
+
+    STANDARD = "standard", "Standard rate"
+    REDUCED = "reduced", "Reduced rate (books in most countries)"
+    ZERO = "zero", "Zero rate"
+
+
 class Book(models.Model):
     title = models.CharField(max_length=255, db_index=True)
     author = models.CharField(max_length=255, db_index=True)
@@ -50,6 +58,7 @@ class Book(models.Model):
     )
     genre = models.ForeignKey(Genre, null=True, blank=True, related_name="books", on_delete=models.SET_NULL)
     cover = models.ImageField(upload_to="covers/", blank=True)
+    tax_class = models.CharField(max_length=10, choices=TaxClass.choices, default=TaxClass.REDUCED)
     # Kept in step by the review services (same transaction), so lists can sort by rating cheaply.
     avg_rating = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True)
     review_count = models.PositiveIntegerField(default=0)

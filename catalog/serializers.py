@@ -54,6 +54,9 @@ class BookSerializer(serializers.ModelSerializer):
     genre = serializers.SlugRelatedField(
         slug_field="slug", queryset=Genre.objects.all(), allow_null=True, required=False
     )
+    tax_class = serializers.CharField(
+        required=False, help_text="`standard`, `reduced` (the default) or `zero`: which tax rate applies."
+    )
     cover_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -67,6 +70,7 @@ class BookSerializer(serializers.ModelSerializer):
             "price",
             "stock",
             "genre",
+            "tax_class",
             "cover_url",
             "avg_rating",
             "review_count",

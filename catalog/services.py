@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from tqdm import tqdm
 
+from core.db import lock_retrying
 from core.errors import Duplicate, InvalidTransition, NotFound
 from notifications.services import email_notify
 
@@ -31,6 +32,7 @@ from .models import (
     PriceChange,
     ShopperPreferences,
     StockMovement,
+    TaxClass,
     WishlistItem,
 )
 from .selectors import Preferences, genre_descendant_ids, genre_names_by_id, preferences_for
@@ -39,7 +41,7 @@ from .validation import MESSAGES, book_clean, genre_clean, stock_clean
 
 logger = logging.getLogger(__name__)
 
-BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "genre", "low_stock_threshold")
+BOOK_FIELDS = ("title", "author", "isbn", "description", "price", "tax_class", "genre", "low_stock_threshold")
 BATCH = 1000  # rows per statement in the bulk writes
 
 
@@ -97,6 +99,7 @@ def book_create(*, actor=None, stock: int = 0, **fields) -> Book:
         "price": "",
         "genre": None,
         "low_stock_threshold": DEFAULT_LOW_STOCK_THRESHOLD,
+        "tax_class": TaxClass.REDUCED,
         **fields,
     }
     values = book_clean({**{name: given[name] for name in BOOK_FIELDS}, "stock": stock})
@@ -225,6 +228,7 @@ def _stock_changed(*, book_id: int, stock_before: int, stock_after: int) -> None
         prebookings_notify_restock(book_id=book_id)
 
 
+@lock_retrying
 @transaction.atomic
 def book_set_stock(
     *, book_id: int, stock: int, actor=None, note: str = "", reason: str = StockMovement.Reason.ADJUSTMENT
@@ -316,6 +320,7 @@ def book_relations_replace(*, relations: dict[int, list[tuple[int, int]]], progr
 # --- Wishlist --------------------------------------------------------------------------------------
 
 
+@lock_retrying
 def wishlist_add(*, user, book_id: int) -> WishlistItem:
     if not Book.objects.filter(pk=book_id, is_active=True).exists():
         raise NotFound("No such book in the catalog.")
@@ -326,6 +331,7 @@ def wishlist_add(*, user, book_id: int) -> WishlistItem:
         raise Duplicate("This book is already on your wishlist.") from exc
 
 
+@lock_retrying
 def wishlist_remove(*, user, book_id: int) -> None:
     deleted, _ = WishlistItem.objects.filter(user=user, book_id=book_id).delete()
     if not deleted:
@@ -338,6 +344,7 @@ def wishlist_remove(*, user, book_id: int) -> None:
 # title that is already back.
 
 
+@lock_retrying
 @transaction.atomic
 def prebooking_create(*, user, book_id: int) -> PreBooking:
     book = book_lock_active(book_id)
@@ -348,6 +355,7 @@ def prebooking_create(*, user, book_id: int) -> PreBooking:
     return PreBooking.objects.create(user=user, book=book)
 
 
+@lock_retrying
 @transaction.atomic
 def prebooking_cancel(*, user, prebooking_id: int) -> None:
     """The owner stops waiting. Cancelling twice is harmless; a pre-booking already notified stays so."""

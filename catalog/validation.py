@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from core.limits import MONEY_MAX
 
 from .isbn import isbn_normalize
-from .models import Book, Genre
+from .models import Book, Genre, TaxClass
 
 BOOK_TEXT_MAX_LENGTH = 255
 BOOK_MAX_PRICE = MONEY_MAX
@@ -33,6 +33,7 @@ MESSAGES = {
     "price_places": "A price has at most two decimal places.",
     "stock": f"Enter a whole number of copies from 0 to {BOOK_MAX_STOCK}.",
     "low_stock_threshold": f"Enter a whole number of copies from 0 to {BOOK_MAX_LOW_STOCK_THRESHOLD}.",
+    "tax_class": "Choose a tax class: " + ", ".join(TaxClass.values) + ".",
     "genre_name": f"Enter a name of at most {GENRE_NAME_MAX_LENGTH} characters.",
     "genre_slug": (
         f"Enter a slug of at most {GENRE_SLUG_MAX_LENGTH} lower-case letters, digits and hyphens, "
@@ -83,10 +84,17 @@ def low_stock_threshold_clean(value) -> int:
     return threshold
 
 
+def tax_class_clean(value) -> str:
+    """A book's tax class: one of TaxClass's values."""
+    if value not in TaxClass.values:
+        raise ValidationError(MESSAGES["tax_class"])
+    return value
+
+
 def book_clean(values: dict, *, book: Book | None = None, isbn_unique: bool = True) -> dict:
-    """The given book fields (title, author, isbn, description, price, stock, low_stock_threshold, genre),
-    checked and in their stored form. Fields not given are not checked (a partial update); with
-    `isbn_unique`, the ISBN must not belong to another book than `book`."""
+    """The given book fields (title, author, isbn, description, price, stock, tax_class,
+    low_stock_threshold, genre), checked and in their stored form. Fields not given are not checked (a
+    partial update); with `isbn_unique`, the ISBN must not belong to another book than `book`."""
     cleaned, errors = {}, {}
 
     def check(name, clean):
@@ -122,6 +130,7 @@ def book_clean(values: dict, *, book: Book | None = None, isbn_unique: bool = Tr
     check("price", price_clean)
     check("stock", stock_clean)
     check("low_stock_threshold", low_stock_threshold_clean)
+    check("tax_class", tax_class_clean)
     if "genre" in values:
         cleaned["genre"] = values["genre"]
     if errors:

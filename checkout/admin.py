@@ -1,6 +1,7 @@
-"""The staff's order pages: an order with its lines, payments and history; status changes go through
-`checkout.services`, as from the API. And the users' pages with what each customer ordered, which the
-accounts app cannot know (it sits below orders)."""
+"""The staff's order pages: an order with its figures, lines, payments, history, shipments, refunds and
+return requests; status changes go through `checkout.services` / `orders.services`, as from the API
+(`order_ship`, `order_deliver`, `order_cancel`, `order_refund`). And the users' pages with what each
+customer ordered, which the accounts app cannot know (it sits below orders)."""
 
 from datetime import timedelta
 
@@ -8,13 +9,22 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.admin import UserAdmin
 from core.errors import BusinessError
 from core.templatetags.shop import money
-from orders.models import SOLD_STATUSES, Order, OrderItem, OrderStatus, OrderStatusChange
-from payments.models import Payment
+from orders.models import (
+    SOLD_STATUSES,
+    Order,
+    OrderItem,
+    OrderStatus,
+    OrderStatusChange,
+    ReturnRequest,
+    Shipment,
+)
+from payments.models import Payment, Refund
 
 from . import services
 from .dashboard import SHIPPING_DUE_HOURS
@@ -33,7 +43,18 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderItemInline(ReadOnlyInline):
     model = OrderItem
-    fields = readonly_fields = ["book", "title", "unit_price", "quantity", "line_total"]
+    fields = readonly_fields = [
+        "book",
+        "title",
+        "unit_price",
+        "quantity",
+        "line_total",
+        "discount",
+        "tax_rate",
+        "tax",
+        "refunded_quantity",
+        "restocked_quantity",
+    ]
 
 
 class OrderStatusChangeInline(ReadOnlyInline):
@@ -50,8 +71,6 @@ class PaymentInline(ReadOnlyInline):
         "currency",
         "status",
         "failure_reason",
-        "refund_status",
-        "refund_id",
     ]
 
 
@@ -71,6 +90,33 @@ class ShippingDueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ShipmentInline(ReadOnlyInline):
+    model = Shipment
+    fields = readonly_fields = ["shipped_at", "carrier", "tracking_number", "tracking_url", "actor"]
+
+
+class RefundInline(ReadOnlyInline):
+    model = Refund
+    fields = readonly_fields = [
+        "created_at",
+        "amount",
+        "reason",
+        "shipping",
+        "restock",
+        "surplus",
+        "return_request",
+        "status",
+        "stripe_refund_id",
+        "actor",
+    ]
+
+
+class ReturnRequestInline(ReadOnlyInline):
+    model = ReturnRequest
+    fields = readonly_fields = ["created_at", "status", "reason", "answer", "answered_at", "answered_by"]
+    show_change_link = True
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "status", "total", "currency", "created_at", "pay_by", "paid_at"]
@@ -78,7 +124,14 @@ class OrderAdmin(admin.ModelAdmin):
     search_fields = ["=id", "user__email", "user__username"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
-    inlines = [OrderItemInline, PaymentInline, OrderStatusChangeInline]
+    inlines = [
+        OrderItemInline,
+        PaymentInline,
+        OrderStatusChangeInline,
+        ShipmentInline,
+        RefundInline,
+        ReturnRequestInline,
+    ]
     actions = ["mark_shipped", "mark_delivered", "cancel_orders"]
     readonly_fields = [
         "user",
@@ -86,14 +139,32 @@ class OrderAdmin(admin.ModelAdmin):
         "currency",
         "subtotal",
         "discount",
+        "shipping",
+        "tax",
         "total",
+        "prices_include_tax",
+        "refunded_total",
         "coupon",
+        "address",
+        "shipping_method_name",
+        "note",
         "pay_by",
         "paid_at",
+        "delivered_at",
         "created_at",
         "updated_at",
     ]
-    fields = [*readonly_fields, "shipping_address"]
+    fields = readonly_fields  # an order is a record: it changes only through the services
+
+    @admin.display(description="Shipping address")
+    def address(self, order):
+        if not order.shipping_address:
+            return "—"
+        return render_to_string("accounts/_address.html", {"address": order.shipping_address})
+
+    @admin.display(description="Shipping method")
+    def shipping_method_name(self, order):
+        return (order.shipping_method or {}).get("name", "—")
 
     def has_add_permission(self, request):
         return False  # orders are placed by checkout only

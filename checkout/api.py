@@ -16,22 +16,65 @@ from accounts import api as accounts_api
 from accounts.serializers import AccountCloseSerializer
 from core.filters import FilterSet
 from core.schema import bad_request, delete_with_body, refusal
+from orders import returns
 from orders.models import Order, OrderStatus
-from payments.serializers import PaymentIntentSerializer, WebhookResultSerializer
+from orders.serializers import ReturnCreateSerializer, ReturnRequestSerializer
+from orders.services import order_deliver, order_ship
+from payments.serializers import PaymentIntentSerializer, RefundSerializer, WebhookResultSerializer
 
 from . import selectors, services
+from .quotes import checkout_quote
 from .serializers import (
     AdminOrderSerializer,
     AdminOrderUpdateSerializer,
+    CancelSerializer,
     CheckoutSerializer,
+    DeliverSerializer,
     MeSerializer,
     OrderSerializer,
+    QuoteInputSerializer,
+    QuoteSerializer,
+    RefundCreateSerializer,
+    ShipSerializer,
 )
 
 BUSY = refusal("busy", description="The database stayed locked; nothing changed, try again.")
 INVALID_TRANSITION = refusal(
     "invalid_transition", description="The order's status does not allow this change."
 )
+CHECKOUT_REFUSALS = bad_request("cart_empty", "invalid_coupon", "order_too_large", "shipping_unavailable")
+NO_SUCH_ADDRESS = refusal(
+    "not_found", description="No such order, or `address_id` is not in your address book."
+)
+
+
+def _checkout_inputs(data: dict) -> dict:
+    return {
+        "address_id": data.get("address_id"),
+        "shipping_address": data.get("shipping_address"),
+        "shipping_method": data["shipping_method"],
+        "coupon_code": data.get("coupon_code") or None,
+    }
+
+
+class CartQuoteView(APIView):
+    """What the cart would cost, delivered there by that method with that coupon; nothing is stored."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=QuoteInputSerializer,
+        responses={
+            200: QuoteSerializer,
+            400: CHECKOUT_REFUSALS,
+            404: refusal("not_found", description="`address_id` is not in your address book."),
+        },
+    )
+    def post(self, request):
+        payload = QuoteInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        quote = checkout_quote(user=request.user, **_checkout_inputs(payload.validated_data))
+        return Response(QuoteSerializer(quote).data)
 
 
 class OrderViewSet(viewsets.GenericViewSet):
@@ -55,7 +98,8 @@ class OrderViewSet(viewsets.GenericViewSet):
         request=CheckoutSerializer,
         responses={
             201: OrderSerializer,
-            400: bad_request("cart_empty", "invalid_coupon", "order_too_large"),
+            400: CHECKOUT_REFUSALS,
+            404: refusal("not_found", description="`address_id` is not in your address book."),
             409: refusal("insufficient_stock", description="Some books ran short; `books` names them."),
             503: BUSY,
         },
@@ -65,8 +109,8 @@ class OrderViewSet(viewsets.GenericViewSet):
         payload.is_valid(raise_exception=True)
         order = services.order_place(
             user=request.user,
-            shipping_address=payload.validated_data["shipping_address"],
-            coupon_code=payload.validated_data.get("coupon_code") or None,
+            note=payload.validated_data["note"],
+            **_checkout_inputs(payload.validated_data),
         )
         order = selectors.order_get_for_user(user=request.user, order_id=order.pk)
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
@@ -80,6 +124,38 @@ class OrderViewSet(viewsets.GenericViewSet):
         return Response(
             self.get_serializer(selectors.order_get_for_actor(actor=request.user, order_id=order.pk)).data
         )
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: ReturnRequestSerializer(many=True)},
+        description="The order's return requests, oldest first.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=ReturnCreateSerializer,
+        responses={
+            201: ReturnRequestSerializer,
+            409: refusal(
+                "return_window_closed",
+                "invalid_transition",
+                description="Past RETURN_WINDOW_DAYS after delivery, or the order is not delivered.",
+            ),
+            503: BUSY,
+        },
+        description="Ask to return books of a delivered order, within RETURN_WINDOW_DAYS of delivery.",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def returns(self, request, pk=None):
+        order = selectors.order_get_for_user(user=request.user, order_id=int(pk))
+        if request.method == "GET":
+            page = self.paginate_queryset(returns.returns_for_order(order_id=order.pk))
+            return self.get_paginated_response(ReturnRequestSerializer(page, many=True).data)
+        payload = ReturnCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        created = returns.return_request_create(order_id=order.pk, **payload.validated_data)
+        body = ReturnRequestSerializer(returns.returns_for_order(order_id=order.pk).get(pk=created.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=None,
@@ -138,6 +214,71 @@ class AdminOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             note=payload.validated_data["note"],
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=order.pk)).data)
+
+    def _answer(self, order_id: int) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=order_id)).data)
+
+    @extend_schema(
+        request=ShipSerializer, responses={200: AdminOrderSerializer, 409: INVALID_TRANSITION, 503: BUSY}
+    )
+    @action(detail=True, methods=["post"])
+    def ship(self, request, pk=None):
+        """paid → shipped, with the parcel's carrier and tracking number (the customer gets the link)."""
+        order = self.get_object()
+        payload = ShipSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order_ship(order_id=order.pk, actor=request.user, **payload.validated_data)
+        return self._answer(order.pk)
+
+    @extend_schema(
+        request=DeliverSerializer, responses={200: AdminOrderSerializer, 409: INVALID_TRANSITION, 503: BUSY}
+    )
+    @action(detail=True, methods=["post"])
+    def deliver(self, request, pk=None):
+        """shipped → delivered (the return window starts now)."""
+        order = self.get_object()
+        payload = DeliverSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        order_deliver(order_id=order.pk, actor=request.user, note=payload.validated_data["note"])
+        return self._answer(order.pk)
+
+    @extend_schema(
+        request=CancelSerializer, responses={200: AdminOrderSerializer, 409: INVALID_TRANSITION, 503: BUSY}
+    )
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def cancel_order(self, request, pk=None):
+        """pending or paid → cancelled, with the reason the customer reads; a paid order is refunded."""
+        order = self.get_object()
+        payload = CancelSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.order_cancel(
+            order_id=order.pk, actor=request.user, by_staff=True, reason=payload.validated_data["reason"]
+        )
+        return self._answer(order.pk)
+
+    @extend_schema(
+        request=RefundCreateSerializer,
+        responses={
+            201: RefundSerializer,
+            409: refusal(
+                "refund_exceeds_paid",
+                "order_not_refundable",
+                "invalid_transition",
+                description="More than was paid and not yet refunded; an order that is not paid, shipped "
+                "or delivered; or a return request already answered. Nothing changed.",
+            ),
+            503: BUSY,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def refunds(self, request, pk=None):
+        """Refund copies of some lines (their share of what was paid), the shipping, or both, through
+        Stripe; `restock` puts the copies back on the shelf through the stock ledger."""
+        order = self.get_object()
+        payload = RefundCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        refund = services.order_refund(order_id=order.pk, actor=request.user, **payload.validated_data)
+        return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
 
 
 class StripeWebhookView(APIView):

@@ -1,16 +1,19 @@
-"""Order reads as the order pages, the order API and the admin show them: with their payments."""
+"""Order reads as the order pages, the order API and the admin show them: with their payments and
+refunds."""
 
 from django.db.models import QuerySet
 
 from core.errors import NotFound
 from orders import selectors as orders_selectors
 from orders.models import Order
-from payments.selectors import order_payments_prefetch
+from payments.selectors import order_payments_prefetch, order_refunds_prefetch
 
 
 def order_queryset() -> QuerySet:
-    """Orders as the customer and staff see them: lines and payments included."""
-    return orders_selectors.order_queryset().prefetch_related(order_payments_prefetch())
+    """Orders as the customer and staff see them: lines, history, shipments, payments and refunds."""
+    return orders_selectors.order_queryset().prefetch_related(
+        order_payments_prefetch(), order_refunds_prefetch()
+    )
 
 
 def order_list_for_user(*, user) -> QuerySet:

@@ -1,6 +1,7 @@
 """The flows that span apps, each in one place: placing an order (cart → stock → order), cancelling
-it (stock, coupon and refund together), what a payment outcome does to its order, expiring unpaid
-orders, creating the PaymentIntent of an order, and closing a customer's account.
+it (stock, coupon and refund together), refunding it (lines, shipping, restock, Stripe), what a payment
+outcome does to its order, expiring unpaid orders, creating the PaymentIntent of an order, and closing
+a customer's account.
 
 Lock order, everywhere: cart → books (by id) → coupon for a checkout; order → books (by id) → coupon →
 payments for every later change. No path takes them the other way round, so two cannot deadlock.
@@ -9,38 +10,40 @@ Stripe is never called and no mail is sent inside a transaction.
 
 import logging
 import time
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.address_book import addresses_forget
 from accounts.services import user_anonymise, user_close_check, user_password_confirm
-from cart.services import cart_clear, cart_empty_locked, cart_lock_for_checkout
+from cart.services import cart_clear, cart_empty_locked
 from catalog.exceptions import InsufficientStock
 from catalog.models import Book, StockMovement
-from catalog.services import books_lock, shopper_forget, stock_adjust
+from catalog.services import shopper_forget, stock_adjust
 from core.db import with_lock_retry
 from core.errors import ServiceBusy
 from insights.services import order_line_record
 from notifications.services import email_notify
-from orders.coupons import coupon_lock_for_checkout
-from orders.exceptions import CartEmpty
-from orders.models import Order, OrderStatus
+from orders.exceptions import OrderNotRefundable, RefundExceedsPaid
+from orders.models import REFUNDABLE_STATUSES, Order, OrderItem, OrderStatus
+from orders.pricing import amount_paid, refund_share
+from orders.returns import return_reason_clean, return_request_lock_for_refund, return_request_mark_refunded
 from orders.selectors import order_ids_for_user
 from orders.services import (
     order_check_payable,
     order_coupon_release,
     order_create,
+    order_deliver,
+    order_lines_clean,
+    order_ship,
     order_status_change,
     order_transition,
 )
 from orders.transitions import STOCK_HOLDING
-from payments.models import Payment, PaymentStatus
-from payments.services import (
-    payment_claim,
-    payment_intent_create,
-    payment_refund_schedule,
-    payments_refund_for_order,
-)
+from payments.models import Payment, PaymentStatus, Refund
+from payments.services import payment_claim, payment_for_order, payment_intent_create, refund_record
 from payments.stripe_client import IntentSnapshot
 from payments.webhooks import (
     SETTLED_STATUSES,
@@ -51,36 +54,59 @@ from payments.webhooks import (
     webhook_event_parse,
 )
 
+from .quotes import checkout_quote
+
 logger = logging.getLogger(__name__)
 
 # How long a second click on "Pay" waits for the first click's intent before being told to retry (503).
 CLAIM_WAIT_SECONDS = 10
 CLAIM_POLL_SECONDS = 0.1
+NOTE_MAX_LENGTH = 500
+CANCEL_REASON_MAX_LENGTH = 255  # it is shown in the order's history, whose notes hold 255 characters
 
 
 # --- Placing an order ------------------------------------------------------------------------------
 
 
-def order_place(*, user, shipping_address: str = "", coupon_code: str | None = None) -> Order:
-    """Turn the user's whole cart into a pending order, or change nothing at all."""
-    return with_lock_retry(
-        lambda: _place(user=user, shipping_address=shipping_address, coupon_code=coupon_code),
-        label=f"checkout of user {user.pk}",
-    )
+def order_place(
+    *,
+    user,
+    shipping_method: str,
+    address_id: int | None = None,
+    shipping_address=None,
+    coupon_code: str | None = None,
+    note: str = "",
+) -> Order:
+    """Turn the user's whole cart into a pending order with exactly the figures `checkout_quote` gives
+    for the same inputs, or change nothing at all."""
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError({"note": [f"At most {NOTE_MAX_LENGTH} characters."]})
+    inputs = {
+        "user": user,
+        "shipping_method": shipping_method,
+        "address_id": address_id,
+        "shipping_address": shipping_address,
+        "coupon_code": coupon_code,
+    }
+    return with_lock_retry(lambda: _place(inputs, note=note), label=f"checkout of user {user.pk}")
 
 
 @transaction.atomic
-def _place(*, user, shipping_address: str, coupon_code: str | None) -> Order:
-    cart, items = cart_lock_for_checkout(user=user)
-    if not items:
-        raise CartEmpty()
-    books = books_lock([item.book_id for item in items])
-    _check_stock(items, books)
-    lines = [(books[item.book_id], item.quantity) for item in items]
-    subtotal = sum(book.price * quantity for book, quantity in lines)
-    coupon = coupon_lock_for_checkout(code=coupon_code, subtotal=subtotal) if coupon_code else None
-    order = order_create(user=user, lines=lines, coupon=coupon, shipping_address=shipping_address)
-    for item in items:
+def _place(inputs: dict, *, note: str) -> Order:
+    user = inputs["user"]
+    quote = checkout_quote(**inputs, lock=True)
+    _check_stock(quote.items, quote.books)
+    order = order_create(
+        user=user,
+        books=quote.books,
+        quote=quote.figures,
+        coupon=quote.coupon,
+        shipping_address=quote.shipping_address,
+        shipping_method=quote.shipping_method,
+        note=note,
+    )
+    for item in quote.items:
         stock_adjust(
             book_id=item.book_id,
             delta=-item.quantity,
@@ -89,7 +115,7 @@ def _place(*, user, shipping_address: str, coupon_code: str | None) -> Order:
             order=order,
         )
         order_line_record(book_id=item.book_id)  # counted once the transaction commits
-    cart_empty_locked(cart=cart)
+    cart_empty_locked(cart=quote.cart)
     if order.total == 0:
         order_status_change(order=order, to_status=OrderStatus.PAID, note="Nothing to pay.")
     # Rendered now, so after the status: a free order's confirmation does not ask for payment.
@@ -117,48 +143,233 @@ def _check_stock(items, books: dict[int, Book]) -> None:
 # --- Cancelling and other status changes -----------------------------------------------------------
 
 
-def order_cancel(*, order_id: int, actor=None, by_staff: bool = False, note: str = "") -> Order:
+def order_cancel(*, order_id: int, actor=None, by_staff: bool = False, reason: str = "") -> Order:
     """Cancel the order: its copies go back to the shelf, its coupon use back to the coupon, and what
-    was paid back to the customer through Stripe (after commit), all or nothing."""
+    was paid (less earlier refunds) back to the customer through Stripe (after commit), all or nothing.
+    The reason is shown to the customer, in the order's history and in the one email they get."""
+    reason = " ".join((reason or "").split())
+    if len(reason) > CANCEL_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": [f"At most {CANCEL_REASON_MAX_LENGTH} characters."]})
 
     def run():
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=order_id)
-            return _cancel_locked(order=order, actor=actor, by_staff=by_staff, note=note)
+            return _cancel_locked(order=order, actor=actor, by_staff=by_staff, reason=reason)
 
     return with_lock_retry(run, label=f"cancel of order {order_id}")
 
 
-def _cancel_locked(*, order: Order, actor=None, by_staff: bool = False, note: str = "") -> Order:
+def _cancel_locked(*, order: Order, actor=None, by_staff: bool = False, reason: str = "") -> Order:
     from_status = order.status
     order_status_change(
-        order=order, to_status=OrderStatus.CANCELLED, actor=actor, by_staff=by_staff, note=note
+        order=order, to_status=OrderStatus.CANCELLED, actor=actor, by_staff=by_staff, note=reason
     )
+    items = list(order.items.order_by("book_id"))
     if from_status in STOCK_HOLDING:
-        for item in order.items.order_by("book_id"):
-            stock_adjust(
-                book_id=item.book_id,
-                delta=item.quantity,
-                reason=StockMovement.Reason.CANCELLATION,
-                actor=actor,
-                order=order,
-            )
+        for item in items:
+            on_order = item.quantity - item.restocked_quantity  # refunds may have restocked some already
+            if on_order:
+                stock_adjust(
+                    book_id=item.book_id,
+                    delta=on_order,
+                    reason=StockMovement.Reason.CANCELLATION,
+                    actor=actor,
+                    order=order,
+                )
         order_coupon_release(order=order)
-    if from_status == OrderStatus.PAID:
-        payments_refund_for_order(order_id=order.pk)
+    refund = None
+    owed = from_status == OrderStatus.PAID and order.total > order.refunded_total
+    if owed and payment_for_order(order=order) is None:
+        # Marked paid by hand (or before payments were recorded): nothing to send back through Stripe.
+        logger.warning("order %s: cancelled as paid but no payment is on record; nothing refunded", order.pk)
+        owed = False
+    if owed:
+        remaining = [(item, item.quantity - item.refunded_quantity) for item in items]
+        refund = _refund_locked(
+            order=order,
+            chosen=[(item, quantity) for item, quantity in remaining if quantity],
+            shipping=not order.shipping_refunded,
+            restock=False,  # the copies went back above, as a cancellation
+            reason=reason or "Order cancelled.",
+            actor=actor,
+        )
+    email_notify(
+        key=f"order:{order.pk}:cancelled",
+        template="orders/email/order_cancelled",
+        to=order.user.email,
+        context={"order": order, "user": order.user, "reason": reason, "refund": refund},
+    )
     return order
 
 
 def order_status_set(
     *, order_id: int, to_status: str, actor=None, by_staff: bool = False, note: str = ""
 ) -> Order:
-    """Any status change by a person (staff in the admin or `/api/admin/orders/`, a customer's cancel): a
-    cancellation is the whole cancel flow; shipping and delivery concern the order alone. Whether the
-    move is allowed, and for whom, is the transition table's (only a confirmed payment makes an order
-    paid: staff cannot)."""
+    """Any status change by a person (staff in the admin or `/api/admin/orders/`): a cancellation is
+    the whole cancel flow; shipping and delivery concern the order alone (and mail the customer). Whether the move is allowed,
+    and for whom, is the transition table's (only a confirmed payment makes an order paid, only a refund
+    makes it refunded: staff cannot)."""
     if to_status == OrderStatus.CANCELLED:
-        return order_cancel(order_id=order_id, actor=actor, by_staff=by_staff, note=note)
+        return order_cancel(order_id=order_id, actor=actor, by_staff=by_staff, reason=note)
+    if to_status == OrderStatus.SHIPPED:
+        return order_ship(order_id=order_id, actor=actor, note=note)
+    if to_status == OrderStatus.DELIVERED:
+        return order_deliver(order_id=order_id, actor=actor, note=note)
     return order_transition(order_id=order_id, to_status=to_status, actor=actor, by_staff=by_staff, note=note)
+
+
+# --- Refunds -----------------------------------------------------------------------------------------
+
+
+def order_refund(
+    *,
+    order_id: int,
+    lines=(),
+    shipping: bool = False,
+    restock: bool = False,
+    reason: str = "",
+    return_id: int | None = None,
+    actor=None,
+) -> Refund:
+    """Refund copies of a paid, shipped or delivered order (each line's share of what was paid for it:
+    after its discount, with its tax), and its shipping with its tax when `shipping`; with `restock` the
+    copies go back to stock through the ledger. Never more than was paid less earlier refunds (409
+    `refund_exceeds_paid`); the order becomes `refunded` once everything is. With `return_id` the
+    customer's return request is answered by this refund. Stripe is asked after commit."""
+    reason = return_reason_clean(reason)
+
+    def run():
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status not in REFUNDABLE_STATUSES:
+                raise OrderNotRefundable(
+                    f"Order {order.pk} is {order.status}: only a paid, shipped or delivered order can be refunded."
+                )
+            chosen = order_lines_clean(order=order, lines=lines) if lines else []
+            if not chosen and not shipping:
+                raise ValidationError(
+                    {"lines": ["Name at least one book of the order, or refund the shipping."]}
+                )
+            request = return_request_lock_for_refund(order=order, return_id=return_id) if return_id else None
+            refund = _refund_locked(
+                order=order,
+                chosen=chosen,
+                shipping=shipping,
+                restock=restock,
+                reason=reason,
+                actor=actor,
+                return_request=request,
+            )
+            if request is not None:
+                return_request_mark_refunded(request=request, actor=actor)
+            template, key = (
+                ("orders/email/return_answered", f"return:{request.pk}:answered")
+                if request
+                else ("orders/email/refund_issued", f"refund:{refund.pk}:issued")
+            )
+            email_notify(
+                key=key,
+                template=template,
+                to=order.user.email,
+                context={"order": order, "user": order.user, "refund": refund, "return_request": request},
+            )
+            return refund
+
+    return with_lock_retry(run, label=f"refund of order {order_id}")
+
+
+def _refund_locked(
+    *,
+    order: Order,
+    chosen: list[tuple[OrderItem, int]],
+    shipping: bool,
+    restock: bool,
+    reason: str,
+    actor=None,
+    return_request=None,
+) -> Refund:
+    """Inside the caller's transaction with the order locked: the one refund rule, for refunds on their
+    own and for the refund of a cancelled paid order."""
+    too_much = [
+        f"only {item.quantity - item.refunded_quantity} of “{item.title}” can still be refunded"
+        for item, quantity in chosen
+        if quantity > item.quantity - item.refunded_quantity
+    ]
+    if shipping and order.shipping_refunded:
+        too_much.append("the shipping was refunded already")
+    if too_much:
+        raise RefundExceedsPaid(
+            f"This refund is more than was paid and not yet refunded: {'; '.join(too_much)}."
+        )
+    lines = [
+        (
+            item,
+            quantity,
+            refund_share(
+                paid=amount_paid(
+                    amount=item.line_total - item.discount,
+                    tax=item.tax,
+                    prices_include_tax=order.prices_include_tax,
+                ),
+                quantity=item.quantity,
+                refunded_before=item.refunded_quantity,
+                refunding=quantity,
+            ),
+        )
+        for item, quantity in chosen
+    ]
+    shipping_amount = (
+        amount_paid(
+            amount=order.shipping, tax=order.shipping_tax, prices_include_tax=order.prices_include_tax
+        )
+        if shipping
+        else None
+    )
+    amount = sum((line_amount for _item, _quantity, line_amount in lines), Decimal("0.00")) + (
+        shipping_amount or 0
+    )
+    if order.refunded_total + amount > order.total:  # cannot happen by construction; never pay out more
+        raise RefundExceedsPaid()
+    payment = payment_for_order(order=order)
+    if amount and payment is None:
+        raise OrderNotRefundable(f"Order {order.pk} has no payment to refund.")
+    for item, quantity, _line_amount in sorted(lines, key=lambda line: line[0].book_id):
+        item.refunded_quantity += quantity
+        fields = ["refunded_quantity"]
+        if restock:
+            item.restocked_quantity += quantity
+            fields.append("restocked_quantity")
+            stock_adjust(
+                book_id=item.book_id,
+                delta=quantity,
+                reason=StockMovement.Reason.RETURN,
+                actor=actor,
+                note=f"Refund of order {order.pk}",
+                order=order,
+            )
+        item.save(update_fields=fields)
+    order.refunded_total += amount
+    order.shipping_refunded = order.shipping_refunded or shipping
+    order.save(update_fields=["refunded_total", "shipping_refunded", "updated_at"])
+    if payment is not None:  # locked last: order → books → payments
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    refund = refund_record(
+        order=order,
+        payment=payment,
+        amount=amount,
+        reason=reason,
+        lines=lines,
+        shipping_amount=shipping_amount,
+        restock=restock,
+        return_request=return_request,
+        actor=actor,
+    )
+    everything = all(item.refunded_quantity == item.quantity for item in order.items.all()) and (
+        order.shipping_refunded or not order.shipping
+    )
+    if everything and order.status in REFUNDABLE_STATUSES:
+        order_status_change(order=order, to_status=OrderStatus.REFUNDED, actor=actor, note=reason)
+    return refund
 
 
 def orders_expire_unpaid(*, now=None, limit: int = 1000) -> int:
@@ -181,7 +392,7 @@ def orders_expire_unpaid(*, now=None, limit: int = 1000) -> int:
                 )
                 if order is None:
                     return False
-                _cancel_locked(order=order, note="Payment window expired.")
+                _cancel_locked(order=order, reason="Payment window expired.")
                 return True
 
         cancelled += with_lock_retry(expire, label=f"expiry of order {order_id}")
@@ -256,7 +467,13 @@ def _on_succeeded(intent: IntentSnapshot) -> str:
         logger.warning(
             "order %s is %s: payment %s succeeded too late, refunding", order.pk, order.status, intent.id
         )
-        payment_refund_schedule(payment=payment)
+        refund_record(
+            order=order,
+            payment=payment,
+            amount=payment.amount,
+            reason=f"Payment {intent.id} arrived when order {order.pk} was {order.status}: returned in full.",
+            surplus=True,
+        )
         return f"refund: order is {order.status}"
     order_status_change(order=order, to_status=OrderStatus.PAID, note=f"Stripe payment {intent.id}.")
     email_notify(
@@ -310,7 +527,8 @@ def account_close(*, user, password: str) -> None:
 
     Their pending orders are cancelled first (stock and coupon uses go back), each in its own short
     transaction; then, in one transaction, their cart is emptied, their wishlist, preferences and
-    waiting pre-bookings go (catalog), and the account is anonymised with every login ended (accounts).
+    waiting pre-bookings go (catalog), and their address book goes and the account is anonymised with
+    every login ended (accounts).
     Paid orders stay, to be shipped; every order and review stays, for the shop's records. Each step may
     run again: a failure midway (503 `busy`) leaves the account open and a retry finishes the job, and an
     order placed meanwhile stays pending until it expires.
@@ -318,10 +536,10 @@ def account_close(*, user, password: str) -> None:
     user_close_check(user=user)
     user_password_confirm(user=user, password=password)
     for order_id in order_ids_for_user(user=user, status=OrderStatus.PENDING):
-        order_cancel(order_id=order_id, actor=user, note="The account was closed.")
+        order_cancel(order_id=order_id, actor=user, reason="The account was closed.")
     with transaction.atomic():
         cart_clear(user=user)
         shopper_forget(user=user)
-        # The address book (accounts.Address) is removed here too once it exists.
+        addresses_forget(user=user)
         user_anonymise(user=user)
     logger.info("user %s closed their account", user.pk)

@@ -9,6 +9,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from functools import wraps
 from typing import TypeVar
 
 from django.db import OperationalError, connection
@@ -44,3 +45,14 @@ def with_lock_retry(action: Callable[[], T], *, label: str) -> T:
                 raise ServiceBusy() from exc
             time.sleep(random.uniform(0.02, 0.1) * attempt)
     raise AssertionError("unreachable")
+
+
+def lock_retrying(service: Callable[..., T]) -> Callable[..., T]:
+    """`with_lock_retry` as a decorator, for a write service that opens its own transaction (put it
+    above `@transaction.atomic`): a deadlock or lock wait timeout retries the whole call, then 503."""
+
+    @wraps(service)
+    def wrapper(*args, **kwargs):
+        return with_lock_retry(lambda: service(*args, **kwargs), label=service.__qualname__)
+
+    return wrapper

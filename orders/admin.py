@@ -1,12 +1,18 @@
-"""Coupons for staff, written by the coupon services (`orders.coupons`), as from the staff API."""
+"""Coupons, shipping methods and tax rates for staff, written by their services (`orders.coupons`,
+`orders.shipping`, `orders.taxes`) as from the staff API; customers' return requests, rejected with a
+reason through `orders.returns` (answering one with a refund is the order's refund)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 
+from core.errors import BusinessError
 from core.forms import ServiceRulesModelForm
+from core.page_errors import refusal_detail
 
-from . import coupons
-from .models import Coupon
+from . import coupons, returns, shipping, taxes
+from .models import Coupon, ReturnLine, ReturnRequest, ReturnStatus, ShippingMethod, TaxRate
 
 
 class CouponAdminForm(ServiceRulesModelForm):
@@ -67,3 +73,186 @@ class CouponAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         coupons.coupon_delete(coupon=obj)
+
+
+class ShippingMethodAdminForm(ServiceRulesModelForm):
+    """A method's terms as `shipping_method_clean` judges them for every door."""
+
+    class Meta:
+        model = ShippingMethod
+        fields = list(shipping.TERMS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in (
+            "code",
+            "name",
+            "base_price",
+            "per_item_price",
+            "estimated_days_min",
+            "estimated_days_max",
+        ):
+            field = self.fields[name]
+            field.required, field.validators = False, []
+            for attribute in ("max_length", "max_digits", "decimal_places", "min_value", "max_value"):
+                if hasattr(field, attribute):
+                    setattr(field, attribute, None)
+
+    def clean(self):
+        cleaned = super().clean()
+        terms = {name: cleaned.get(name) for name in shipping.TERMS if name not in self.errors}
+        terms["countries"] = list(terms.get("countries") or [])
+        if terms.get("per_item_price") is None:
+            terms["per_item_price"] = 0
+        try:
+            cleaned.update(
+                shipping.shipping_method_clean(terms, method=self.instance if self.instance.pk else None)
+            )
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+        return cleaned
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    form = ShippingMethodAdminForm
+    list_display = [
+        "code",
+        "name",
+        "base_price",
+        "per_item_price",
+        "free_over",
+        "estimated_days_min",
+        "estimated_days_max",
+        "is_active",
+    ]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+    def save_model(self, request, obj, form, change):
+        terms = {name: form.cleaned_data[name] for name in shipping.TERMS}
+        method = (
+            shipping.shipping_method_update(method=ShippingMethod.objects.get(pk=obj.pk), **terms)
+            if change
+            else shipping.shipping_method_create(**terms)
+        )
+        obj.pk = method.pk
+
+    def delete_model(self, request, obj):
+        shipping.shipping_method_delete(method=obj)
+
+
+class TaxRateAdminForm(ServiceRulesModelForm):
+    class Meta:
+        model = TaxRate
+        fields = list(taxes.TERMS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rate = self.fields["rate"]
+        rate.validators = []
+        for attribute in ("max_digits", "decimal_places", "min_value", "max_value"):
+            setattr(rate, attribute, None)
+
+    def clean(self):
+        cleaned = super().clean()
+        terms = {name: cleaned.get(name) for name in taxes.TERMS if name not in self.errors}
+        try:
+            cleaned.update(taxes.tax_rate_clean(terms, tax_rate=self.instance if self.instance.pk else None))
+        except ValidationError as exc:
+            self.add_service_errors(exc)
+        return cleaned
+
+    def validate_unique(self):
+        """`tax_rate_clean` says it, in the API's words."""
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(admin.ModelAdmin):
+    form = TaxRateAdminForm
+    list_display = ["country", "region", "tax_class", "rate"]
+    list_filter = ["tax_class", "country"]
+    search_fields = ["country", "region"]
+
+    def save_model(self, request, obj, form, change):
+        terms = {name: form.cleaned_data[name] for name in taxes.TERMS}
+        tax_rate = (
+            taxes.tax_rate_update(tax_rate=TaxRate.objects.get(pk=obj.pk), **terms)
+            if change
+            else taxes.tax_rate_create(**terms)
+        )
+        obj.pk = tax_rate.pk
+
+    def delete_model(self, request, obj):
+        taxes.tax_rate_delete(tax_rate=obj)
+
+
+class ReturnLineInline(admin.TabularInline):
+    model = ReturnLine
+    fields = readonly_fields = ["order_item", "quantity"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RejectReturnForm(forms.Form):
+    reason = forms.CharField(
+        max_length=returns.REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The customer reads it.",
+    )
+
+
+@admin.register(ReturnRequest)
+class ReturnRequestAdmin(admin.ModelAdmin):
+    """Return requests, read-only: answer one with a refund from its order (`return_id`), or reject it
+    here with a reason."""
+
+    list_display = ["id", "order", "status", "created_at", "answered_at"]
+    list_filter = ["status", "created_at"]
+    list_select_related = ["order"]
+    search_fields = ["=order__id", "order__user__email"]
+    readonly_fields = ["order", "status", "reason", "answer", "answered_by", "answered_at", "created_at"]
+    inlines = [ReturnLineInline]
+    actions = ["reject_returns"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Reject selected return requests (with a reason the customer reads)")
+    def reject_returns(self, request, queryset):
+        form = RejectReturnForm(request.POST if "reason" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/orders/returnrequest/reject.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Reject return requests",
+                    "form": form,
+                    "requests": queryset,
+                    "action": "reject_returns",
+                    "opts": self.model._meta,
+                },
+            )
+        rejected = 0
+        for return_request in queryset.filter(status=ReturnStatus.REQUESTED):
+            try:
+                returns.return_request_reject(
+                    return_id=return_request.pk, reason=form.cleaned_data["reason"], actor=request.user
+                )
+                rejected += 1
+            except (BusinessError, ValidationError) as exc:
+                self.message_user(
+                    request, f"Return {return_request.pk}: {refusal_detail(exc)}", messages.ERROR
+                )
+        self.message_user(request, f"{rejected} return request(s) rejected.", messages.SUCCESS)
+        return None

@@ -1,22 +1,23 @@
-"""Coupons: what makes one valid, writing them, and what one is worth at checkout.
+"""Coupons: what makes one valid, writing them, and whether one can be used at checkout.
 
 `coupon_clean` is the one set of rules and messages for a coupon's terms: the staff API's serializer,
 the admin's form and the services below all use it, so each door refuses the same coupon in the same
 words. The limits are defined here once.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.limits import MONEY_MAX
+from core.money import money_clean
 
 from .exceptions import CouponInUse, InvalidCoupon
 from .models import COUPON_CODE_MAX_LENGTH, Coupon
+from .pricing import CouponTerms
 
-CENT = Decimal("0.01")
 COUPON_MAX_AMOUNT = MONEY_MAX
 COUPON_MAX_USES = 2_000_000_000  # a PositiveIntegerField holds at least this on every database
 TERMS = (
@@ -47,17 +48,6 @@ def coupon_normalize_code(code: str) -> str:
     return (code or "").strip().upper()
 
 
-def _money(value, *, low: Decimal, high: Decimal, message: str, low_included: bool = False) -> Decimal:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError(message) from None
-    too_low = amount < low if low_included else amount <= low
-    if not amount.is_finite() or too_low or amount > high or amount != amount.quantize(CENT):
-        raise ValidationError(message)
-    return amount.quantize(CENT)
-
-
 def coupon_clean(values: dict, *, coupon: Coupon | None = None) -> dict:
     """A coupon's terms, checked together and in their stored form (an upper-case code, cents).
 
@@ -85,14 +75,14 @@ def coupon_clean(values: dict, *, coupon: Coupon | None = None) -> dict:
         fail("percent_off", MESSAGES["one_kind"])
     if "percent_off" in values and percent is not None:
         try:
-            cleaned["percent_off"] = _money(
+            cleaned["percent_off"] = money_clean(
                 percent, low=Decimal(0), high=Decimal(100), message=MESSAGES["percent"]
             )
         except ValidationError as exc:
             fail("percent_off", exc.messages[0])
     if "amount_off" in values and amount is not None:
         try:
-            cleaned["amount_off"] = _money(
+            cleaned["amount_off"] = money_clean(
                 amount, low=Decimal(0), high=COUPON_MAX_AMOUNT, message=MESSAGES["amount"]
             )
         except ValidationError as exc:
@@ -102,7 +92,7 @@ def coupon_clean(values: dict, *, coupon: Coupon | None = None) -> dict:
             cleaned[name] = None
     if "min_subtotal" in values:
         try:
-            cleaned["min_subtotal"] = _money(
+            cleaned["min_subtotal"] = money_clean(
                 values["min_subtotal"],
                 low=Decimal(0),
                 high=COUPON_MAX_AMOUNT,
@@ -160,17 +150,11 @@ def coupon_delete(*, coupon: Coupon) -> None:
     coupon.delete()
 
 
-def coupon_discount(*, coupon: Coupon, subtotal: Decimal) -> Decimal:
-    if coupon.percent_off is not None:
-        discount = (subtotal * coupon.percent_off / Decimal(100)).quantize(CENT, rounding=ROUND_HALF_UP)
-    else:
-        discount = coupon.amount_off
-    return min(discount, subtotal)
-
-
-def coupon_lock_for_checkout(*, code: str, subtotal: Decimal) -> Coupon:
-    """The usable coupon for this code, row-locked so a limited coupon cannot be used twice at once."""
-    coupon = Coupon.objects.select_for_update().filter(code=coupon_normalize_code(code)).first()
+def coupon_for_checkout(*, code: str, subtotal: Decimal, lock: bool) -> Coupon:
+    """The usable coupon for this code. Placing an order row-locks it (`lock`), so a limited coupon
+    cannot be used twice at once; a quote only reads it."""
+    coupons = Coupon.objects.select_for_update() if lock else Coupon.objects.all()
+    coupon = coupons.filter(code=coupon_normalize_code(code)).first()
     now = timezone.now()
     if coupon is None or not coupon.is_active:
         raise InvalidCoupon("This coupon code is not valid.")
@@ -183,3 +167,8 @@ def coupon_lock_for_checkout(*, code: str, subtotal: Decimal) -> Coupon:
     if subtotal < coupon.min_subtotal:
         raise InvalidCoupon(f"This coupon needs a subtotal of at least {coupon.min_subtotal}.")
     return coupon
+
+
+def coupon_terms(coupon: Coupon) -> CouponTerms:
+    """The coupon's discount rule as `orders.pricing` computes it."""
+    return CouponTerms(percent_off=coupon.percent_off, amount_off=coupon.amount_off)

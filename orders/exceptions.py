@@ -30,11 +30,37 @@ class OrderNotPayable(BusinessError):
     default_detail = "This order cannot be paid in its current state."
 
 
+class ShippingUnavailable(BusinessError):
+    status_code = 400
+    code = "shipping_unavailable"
+    default_detail = "This shipping method does not ship to this address."
+    field = "shipping_method"
+
+
+class OrderNotRefundable(BusinessError):
+    code = "order_not_refundable"
+    default_detail = "Only a paid, shipped or delivered order can be refunded."
+
+
+class RefundExceedsPaid(BusinessError):
+    code = "refund_exceeds_paid"
+    default_detail = "This refund is more than was paid and not yet refunded."
+
+
+class ReturnWindowClosed(BusinessError):
+    code = "return_window_closed"
+    default_detail = "The time to return books from this order has passed."
+
+
 __all__ = [
     "CartEmpty",
     "CouponInUse",
     "InvalidCoupon",
     "InvalidTransition",
     "OrderNotPayable",
+    "OrderNotRefundable",
     "OrderTooLarge",
+    "RefundExceedsPaid",
+    "ReturnWindowClosed",
+    "ShippingUnavailable",
 ]

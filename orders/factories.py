@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.factories import UserFactory
 from catalog.factories import BookFactory
 
-from .models import Coupon, Order, OrderItem, OrderStatus
+from .models import Coupon, Order, OrderItem, OrderStatus, ShippingMethod, TaxRate
 
 
 class CouponFactory(factory.django.DjangoModelFactory):
@@ -48,3 +48,30 @@ class OrderItemFactory(factory.django.DjangoModelFactory):
     unit_price = factory.LazyAttribute(lambda item: item.book.price)
     quantity = 1
     line_total = factory.LazyAttribute(lambda item: item.unit_price * item.quantity)
+
+
+class ShippingMethodFactory(factory.django.DjangoModelFactory):
+    """Free and everywhere unless told otherwise (so a test's totals are its books' unless it says)."""
+
+    class Meta:
+        model = ShippingMethod
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"method-{n}")
+    name = factory.LazyAttribute(lambda method: method.code.replace("-", " ").title())
+    countries = factory.LazyFunction(list)
+    base_price = Decimal("0.00")
+    per_item_price = Decimal("0.00")
+    free_over = None
+    estimated_days_min = 2
+    estimated_days_max = 5
+
+
+class TaxRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaxRate
+
+    country = "US"
+    region = ""
+    tax_class = "reduced"
+    rate = Decimal("0.0700")

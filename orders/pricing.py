@@ -343,3 +343,27 @@ def quote_compute(
         total=total,
         prices_include_tax=prices_include_tax,
     )
+
+
+def amount_paid(*, amount: Decimal, tax: Decimal, prices_include_tax: bool) -> Decimal:
+    """What the customer paid for a line (after its discount) or for the shipping: with net prices its
+    tax is added; with prices that include tax it is already inside ``amount``."""
+    return _money(amount, "amount") + (ZERO if prices_include_tax else _money(tax, "tax"))
+
+
+def refund_share(*, paid: Decimal, quantity: int, refunded_before: int, refunding: int) -> Decimal:
+    """The part of ``paid`` (a line's amount paid for ``quantity`` copies) that ``refunding`` more copies
+    get back when ``refunded_before`` were refunded already.
+
+    ``round(paid × (before + now) / quantity) − round(paid × before / quantity)``: each refund is the
+    rounded running share minus what earlier refunds got, so refunding a line in any number of pieces
+    pays back exactly ``paid`` in all, never a cent more or less.
+    """
+    paid = _money(paid, "paid")
+    if not (
+        quantity >= 1 and refunded_before >= 0 and refunding >= 0 and refunded_before + refunding <= quantity
+    ):
+        raise ValueError(f"cannot refund {refunding} more of {quantity} after {refunded_before}")
+    return round_half_up(Fraction(paid) * (refunded_before + refunding) / quantity) - round_half_up(
+        Fraction(paid) * refunded_before / quantity
+    )

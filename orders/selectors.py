@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
@@ -12,8 +13,11 @@ from .models import SOLD_STATUSES, Order, OrderItem
 
 
 def order_queryset() -> QuerySet:
-    """Orders with their customer, coupon and lines (the checkout layer adds their payments)."""
-    return Order.objects.select_related("user", "coupon").prefetch_related("items")
+    """Orders with their customer, coupon, lines, history and shipments (the checkout layer adds their
+    payments and refunds)."""
+    return Order.objects.select_related("user", "coupon").prefetch_related(
+        "items", "status_changes", "shipments"
+    )
 
 
 def book_purchased_by(*, user, book_id: int) -> bool:
@@ -24,18 +28,23 @@ def book_purchased_by(*, user, book_id: int) -> bool:
 
 
 def sales_report(*, date_from: date | None = None, date_to: date | None = None, top: int = 10) -> dict:
-    """Orders, revenue and units over paid-or-later orders placed between the two days (inclusive).
+    """Orders, revenue and copies over paid-or-later orders placed between the two days (inclusive),
+    net of refunds: `revenue` is what the orders were paid less what was refunded of them (also of those
+    now fully refunded), `items_sold` the copies less the copies refunded.
 
     Top books are one row per book, named by its catalog title: the lines' snapshot titles may differ
     from order to order once the title has been edited.
     """
     orders = sold_orders(date_from=date_from, date_to=date_to)
-    totals = orders.aggregate(orders=Count("id"), revenue=Sum("total"))
+    totals = orders.aggregate(orders=Count("id"), gross=Sum("total"), refunded=Sum("refunded_total"))
     items = OrderItem.objects.filter(order__in=orders)
+    gross, refunded = totals["gross"] or Decimal("0.00"), totals["refunded"] or Decimal("0.00")
     return {
         "orders": totals["orders"],
-        "revenue": totals["revenue"] or 0,
-        "items_sold": items.aggregate(units=Sum("quantity"))["units"] or 0,
+        "revenue": gross - refunded,
+        "gross_revenue": gross,
+        "refunded": refunded,
+        "items_sold": items.aggregate(units=Sum(KEPT_COPIES))["units"] or 0,
         "top_books": top_books(orders=orders, limit=top),
     }
 
@@ -45,20 +54,26 @@ def sold_orders(*, date_from: date | None = None, date_to: date | None = None) -
     return filter_days(Order.objects.filter(status__in=SOLD_STATUSES), "created_at", date_from, date_to)
 
 
+# The copies of a line the customer kept: those refunded are no sale.
+KEPT_COPIES = F("quantity") - F("refunded_quantity")
+
+
 def top_books(*, orders: QuerySet, limit: int) -> list[dict]:
-    """The best-selling books of `orders` by copies: `{book_id, title, quantity, revenue}`, one query."""
+    """The best-selling books of `orders` by copies kept (net of refunds): `{book_id, title, quantity,
+    revenue}`, one query."""
     rows = (
         OrderItem.objects.filter(order__in=orders)
         .values("book_id", "book__title")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-quantity", "book_id")[:limit]
+        .annotate(copies=Sum(KEPT_COPIES), book_revenue=Sum(KEPT_COPIES * F("unit_price")))
+        .filter(copies__gt=0)
+        .order_by("-copies", "book_id")[:limit]
     )
     return [
         {
             "book_id": row["book_id"],
             "title": row["book__title"],
-            "quantity": row["quantity"],
-            "revenue": row["revenue"],
+            "quantity": row["copies"],
+            "revenue": row["book_revenue"],
         }
         for row in rows
     ]
@@ -70,12 +85,6 @@ def order_status_for_user(*, user, order_id: int) -> str:
     if status is None:
         raise NotFound("No such order.")
     return status
-
-
-def order_last_shipping_address(*, user) -> str:
-    """The address of the user's latest order that had one, to suggest at the next checkout."""
-    orders = Order.objects.filter(user=user).exclude(shipping_address="").order_by("-created_at", "-id")
-    return orders.values_list("shipping_address", flat=True).first() or ""
 
 
 def order_ids_for_user(*, user, status: str) -> list[int]:
@@ -94,11 +103,12 @@ def sold_orders_since(since: datetime) -> QuerySet:
 
 
 def book_units_sold(*, since: datetime) -> dict[int, int]:
-    """Copies of each book in paid-or-later orders paid since then: one aggregate query."""
+    """Copies of each book kept in paid-or-later orders paid since then (refunded copies are no sale):
+    one aggregate query."""
     rows = (
         OrderItem.objects.filter(order__in=sold_orders_since(since))
         .values("book_id")
-        .annotate(units=Sum("quantity"))
+        .annotate(units=Sum(KEPT_COPIES))
         .values_list("book_id", "units")
     )
     return dict(rows.order_by())

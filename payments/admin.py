@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from core.admin_tools import ReadOnlyAdmin
 
-from .models import Payment, ProcessedEvent
+from .models import Payment, ProcessedEvent, Refund, RefundLine
 
 
 @admin.register(Payment)
@@ -16,11 +16,10 @@ class PaymentAdmin(ReadOnlyAdmin):
         "amount",
         "currency",
         "status",
-        "refund_status",
         "created_at",
     ]
-    list_filter = ["status", "refund_status", "created_at"]
-    search_fields = ["=order__id", "payment_intent_id", "refund_id"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["=order__id", "payment_intent_id"]
     list_select_related = ["order"]
     date_hierarchy = "created_at"
     exclude = ["client_secret"]
@@ -31,3 +30,28 @@ class ProcessedEventAdmin(ReadOnlyAdmin):
     list_display = ["stripe_event_id", "type", "outcome", "received_at"]
     list_filter = ["type"]
     search_fields = ["stripe_event_id"]
+
+
+class RefundLineInline(admin.TabularInline):
+    model = RefundLine
+    fields = readonly_fields = ["order_item", "quantity", "amount"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    """Refunds are made from their order (`checkout.services.order_refund`); Stripe's answer is here."""
+
+    list_display = ["id", "order", "amount", "currency", "status", "surplus", "created_at"]
+    list_filter = ["status", "surplus", "created_at"]
+    search_fields = ["=order__id", "stripe_refund_id"]
+    list_select_related = ["order"]
+    date_hierarchy = "created_at"
+    inlines = [RefundLineInline]

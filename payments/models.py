@@ -1,5 +1,9 @@
-"""Stripe payments: one row per PaymentIntent of an order, and the webhook events already handled."""
+"""Stripe payments: one row per PaymentIntent of an order, the refunds that send money back through
+Stripe, and the webhook events already handled."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -18,7 +22,6 @@ USABLE_STATUSES = (PaymentStatus.CREATING, PaymentStatus.REQUIRES_PAYMENT)
 
 
 class RefundStatus(models.TextChoices):
-    NONE = "", "No refund"
     REQUIRED = "required", "Refund due (not yet accepted by Stripe)"
     REQUESTING = "requesting", "Refund being requested"
     # Stripe's own refund statuses, as Stripe last answered them.
@@ -54,11 +57,6 @@ class Payment(models.Model):
     status = models.CharField(max_length=20, choices=PaymentStatus.choices, default=PaymentStatus.CREATING)
     failure_reason = models.CharField(max_length=255, blank=True)
     client_secret = models.CharField(max_length=255, blank=True)
-    refund_id = models.CharField(max_length=255, blank=True)
-    refund_status = models.CharField(
-        max_length=20, choices=RefundStatus.choices, default=RefundStatus.NONE, blank=True
-    )
-    refund_attempted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -68,13 +66,73 @@ class Payment(models.Model):
             models.UniqueConstraint(fields=["order", "attempt"], name="payment_order_attempt_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
         ]
-        indexes = [
-            models.Index(fields=["refund_status", "refund_attempted_at"], name="payment_refund_due_idx"),
-            models.Index(fields=["status", "-created_at"], name="payment_status_recent_idx"),
-        ]
+        indexes = [models.Index(fields=["status", "-created_at"], name="payment_status_recent_idx")]
 
     def __str__(self):
         return self.payment_intent_id or f"payment {self.pk} (creating)"
+
+
+class Refund(models.Model):
+    """Money going back to the customer through Stripe: copies of some lines (their share of what was
+    paid), the shipping, or everything (a cancellation); or, `surplus`, a whole payment the order did not
+    need (it arrived after the order was cancelled or paid). `payments.services` asks Stripe for it once
+    its transaction has committed; a refund of nothing (a free order) is done at once."""
+
+    order = models.ForeignKey("orders.Order", related_name="refunds", on_delete=models.PROTECT)
+    payment = models.ForeignKey(
+        Payment, null=True, blank=True, related_name="refunds", on_delete=models.PROTECT
+    )
+    return_request = models.ForeignKey(
+        "orders.ReturnRequest", null=True, blank=True, related_name="refunds", on_delete=models.SET_NULL
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=500, blank=True)
+    shipping = models.BooleanField(default=False, help_text="The shipping (with its tax) is refunded too.")
+    shipping_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    restock = models.BooleanField(default=False, help_text="The copies went back to stock.")
+    surplus = models.BooleanField(
+        default=False, help_text="A whole payment the order did not need; not part of its refunded total."
+    )
+    status = models.CharField(max_length=20, choices=RefundStatus.choices, default=RefundStatus.REQUIRED)
+    stripe_refund_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="refund_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount=0) | Q(payment__isnull=False), name="refund_money_has_a_payment"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "attempted_at"], name="refund_due_idx")]
+
+    def __str__(self):
+        return f"refund {self.pk} of order {self.order_id}: {self.amount} {self.currency} ({self.status})"
+
+
+class RefundLine(models.Model):
+    """Copies of an order line in a refund, and their share of what was paid for the line."""
+
+    refund = models.ForeignKey(Refund, related_name="lines", on_delete=models.CASCADE)
+    order_item = models.ForeignKey("orders.OrderItem", related_name="+", on_delete=models.PROTECT)
+    quantity = models.PositiveIntegerField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="refundline_quantity_positive")
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} × item {self.order_item_id}: {self.amount}"
 
 
 class ProcessedEvent(models.Model):

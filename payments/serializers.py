@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from .models import Payment
+from .models import Payment, Refund, RefundLine
 
 
 class OrderPaymentSerializer(serializers.ModelSerializer):
@@ -41,8 +41,6 @@ class AdminPaymentSerializer(serializers.ModelSerializer):
             "currency",
             "status",
             "failure_reason",
-            "refund_id",
-            "refund_status",
             "created_at",
             "updated_at",
         ]
@@ -51,3 +49,38 @@ class AdminPaymentSerializer(serializers.ModelSerializer):
 
 class WebhookResultSerializer(serializers.Serializer):
     status = serializers.CharField(help_text="What the event did: `order paid`, `duplicate`, `ignored`, …")
+
+
+class RefundLineSerializer(serializers.ModelSerializer):
+    book_id = serializers.IntegerField(source="order_item.book_id", read_only=True)
+    title = serializers.CharField(source="order_item.title", read_only=True)
+
+    class Meta:
+        model = RefundLine
+        fields = ["book_id", "title", "quantity", "amount"]
+        read_only_fields = fields
+
+
+class RefundSerializer(serializers.ModelSerializer):
+    """A refund as its order shows it: how much, why, for which copies, and where Stripe is with it."""
+
+    lines = RefundLineSerializer(many=True, read_only=True)
+    return_id = serializers.IntegerField(source="return_request_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Refund
+        fields = [
+            "id",
+            "amount",
+            "currency",
+            "reason",
+            "lines",
+            "shipping",
+            "shipping_amount",
+            "restock",
+            "surplus",
+            "return_id",
+            "created_at",
+            "status",
+        ]
+        read_only_fields = fields

@@ -1,4 +1,5 @@
-"""Payment writes: one usable PaymentIntent per order however often "Pay" is clicked, and refunds.
+"""Payment writes: one usable PaymentIntent per order however often "Pay" is clicked, and refunds (of
+lines, shipping, a whole cancelled order or a surplus payment: one kind of row, one way to Stripe).
 
 Stripe is never called inside a transaction. A short transaction claims the work in the database (a
 `creating` placeholder row under the order lock, `payment_claim`; a refund moved to `requesting`) and
@@ -8,6 +9,7 @@ finds it done. Which order may be paid, and what a payment does to its order, is
 
 import logging
 from datetime import timedelta
+from decimal import Decimal
 from functools import partial
 
 from django.db import transaction
@@ -16,7 +18,15 @@ from django.utils import timezone
 
 from . import stripe_client
 from .exceptions import PaymentProviderError
-from .models import STRIPE_REFUND_STATUSES, USABLE_STATUSES, Payment, PaymentStatus, RefundStatus
+from .models import (
+    STRIPE_REFUND_STATUSES,
+    USABLE_STATUSES,
+    Payment,
+    PaymentStatus,
+    Refund,
+    RefundLine,
+    RefundStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,77 +91,109 @@ def payment_intent_create(payment: Payment) -> Payment:
     return payment
 
 
-def payments_refund_for_order(*, order_id: int) -> None:
-    """Inside the caller's transaction, with the order locked: refund every successful payment of it."""
-    for payment in Payment.objects.select_for_update().filter(
-        order_id=order_id, status=PaymentStatus.SUCCEEDED, refund_status=RefundStatus.NONE
-    ):
-        payment_refund_schedule(payment=payment)
+def payment_for_order(*, order) -> Payment | None:
+    """The payment that paid the order (None for an order that cost nothing): its successful payment
+    that was not returned whole as a surplus."""
+    return (
+        order.payments.filter(status=PaymentStatus.SUCCEEDED)
+        .exclude(refunds__surplus=True)
+        .order_by("created_at", "id")
+        .first()
+    )
 
 
-def payment_refund_schedule(*, payment: Payment) -> None:
-    """Mark the payment as owed back and ask Stripe once the transaction has committed.
+def refund_record(
+    *,
+    order,
+    payment: Payment | None,
+    amount: Decimal,
+    reason: str = "",
+    lines: list[tuple] = (),
+    shipping_amount: Decimal | None = None,
+    restock: bool = False,
+    return_request=None,
+    surplus: bool = False,
+    actor=None,
+) -> Refund:
+    """Inside the caller's transaction (order and payment locked): write the refund and its lines
+    (`(order item, quantity, amount)`), and ask Stripe for the money once the transaction commits. A
+    refund of nothing is done at once. What may be refunded is the caller's rule."""
+    refund = Refund.objects.create(
+        order=order,
+        payment=payment if amount else None,
+        return_request=return_request,
+        amount=amount,
+        currency=order.currency,
+        reason=reason,
+        shipping=shipping_amount is not None,
+        shipping_amount=shipping_amount or Decimal("0.00"),
+        restock=restock,
+        surplus=surplus,
+        actor=actor,
+        status=RefundStatus.REQUIRED if amount else RefundStatus.SUCCEEDED,
+    )
+    RefundLine.objects.bulk_create(
+        RefundLine(refund=refund, order_item=item, quantity=quantity, amount=line_amount)
+        for item, quantity, line_amount in lines
+    )
+    if amount:
+        logger.warning("order %s: refund %s of %s %s due", order.pk, refund.pk, amount, order.currency)
+        transaction.on_commit(partial(refund_attempt, refund_id=refund.pk), robust=True)
+    return refund
 
-    A failed Stripe call leaves the refund `required` for `python manage.py retry_refunds`.
-    """
-    payment.refund_status = RefundStatus.REQUIRED
-    payment.save(update_fields=["refund_status", "updated_at"])
-    logger.warning("order %s: payment %s will be refunded", payment.order_id, payment.payment_intent_id)
-    transaction.on_commit(partial(payment_refund_attempt, payment_id=payment.pk), robust=True)
 
-
-def payment_refund_attempt(*, payment_id: int) -> bool:
+def refund_attempt(*, refund_id: int) -> bool:
     """Ask Stripe for the refund if it is still due; True when Stripe accepted it.
 
-    Only the caller that moves the row from `required` to `requesting` calls Stripe, and the idempotency
-    key is fixed per payment, so concurrent or repeated attempts never refund twice.
+    Only the caller that moves the row from `required` to `requesting` calls Stripe (with a key fixed
+    per refund), so concurrent or repeated attempts never pay the same refund twice.
     """
     now = timezone.now()
-    claimed = Payment.objects.filter(pk=payment_id, refund_status=RefundStatus.REQUIRED).update(
-        refund_status=RefundStatus.REQUESTING, refund_attempted_at=now, updated_at=now
+    claimed = Refund.objects.filter(pk=refund_id, status=RefundStatus.REQUIRED).update(
+        status=RefundStatus.REQUESTING, attempted_at=now, updated_at=now
     )
     if not claimed:
         return False
-    payment = Payment.objects.get(pk=payment_id)
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
     try:
-        refund = stripe_client.refund_create(
-            payment_intent_id=payment.payment_intent_id,
-            idempotency_key=f"refund-{payment.payment_intent_id}",
+        answer = stripe_client.refund_create(
+            payment_intent_id=refund.payment.payment_intent_id,
+            amount=refund.amount,
+            currency=refund.currency,
+            idempotency_key=f"refund-{refund.pk}-order-{refund.order_id}",
+            metadata={"order_id": refund.order_id, "refund_id": refund.pk},
         )
     except PaymentProviderError:
-        Payment.objects.filter(pk=payment_id, refund_status=RefundStatus.REQUESTING).update(
-            refund_status=RefundStatus.REQUIRED, updated_at=timezone.now()
+        Refund.objects.filter(pk=refund_id, status=RefundStatus.REQUESTING).update(
+            status=RefundStatus.REQUIRED, updated_at=timezone.now()
         )
         logger.error(
-            "order %s: refund of payment %s failed; left for retry_refunds",
-            payment.order_id,
-            payment.payment_intent_id,
+            "order %s: refund %s failed at Stripe; left for retry_refunds", refund.order_id, refund.pk
         )
         return False
-    status = refund.status if refund.status in STRIPE_REFUND_STATUSES else RefundStatus.PENDING
-    Payment.objects.filter(pk=payment_id).update(
-        refund_id=refund.id, refund_status=status, updated_at=timezone.now()
+    status = answer.status if answer.status in STRIPE_REFUND_STATUSES else RefundStatus.PENDING
+    Refund.objects.filter(pk=refund_id).update(
+        stripe_refund_id=answer.id, status=status, updated_at=timezone.now()
     )
     logger.info(
-        "order %s: payment %s refunded as %s (%s)",
-        payment.order_id,
-        payment.payment_intent_id,
-        refund.id,
+        "order %s: refund %s of %s accepted by Stripe as %s (%s)",
+        refund.order_id,
+        refund.pk,
+        refund.amount,
+        answer.id,
         status,
     )
     return True
 
 
-def payments_retry_refunds(*, now=None) -> tuple[int, int]:
+def refunds_retry(*, now=None) -> tuple[int, int]:
     """Ask Stripe again for every refund still due (and any interrupted one): `(refunded, due)`."""
     now = now or timezone.now()
-    Payment.objects.filter(
-        refund_status=RefundStatus.REQUESTING, refund_attempted_at__lt=now - REFUND_STALE_AFTER
-    ).update(refund_status=RefundStatus.REQUIRED, updated_at=now)
-    due = list(
-        Payment.objects.filter(refund_status=RefundStatus.REQUIRED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    Refund.objects.filter(status=RefundStatus.REQUESTING, attempted_at__lt=now - REFUND_STALE_AFTER).update(
+        status=RefundStatus.REQUIRED, updated_at=now
     )
-    refunded = sum(payment_refund_attempt(payment_id=payment_id) for payment_id in due)
+    due = list(
+        Refund.objects.filter(status=RefundStatus.REQUIRED).order_by("pk").values_list("pk", flat=True)
+    )
+    refunded = sum(refund_attempt(refund_id=refund_id) for refund_id in due)
     return refunded, len(due)

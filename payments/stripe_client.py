@@ -141,12 +141,19 @@ def intent_create(*, amount: Decimal, currency: str, order_id: int, idempotency_
     return Intent(id=intent.id, client_secret=intent.client_secret, status=intent.status)
 
 
-def refund_create(*, payment_intent_id: str, idempotency_key: str) -> Refund:
-    """Refund the whole payment. Stripe answers the same key with the same refund, and refuses to
-    refund a fully refunded charge, so a retried call cannot pay the money back twice."""
+def refund_create(
+    *, payment_intent_id: str, amount: Decimal, currency: str, idempotency_key: str, metadata: dict
+) -> Refund:
+    """Refund `amount` of the payment (all of it or a part). Stripe answers the same key with the same
+    refund; the caller also claims each refund row once, since an emulator may ignore the key."""
+    params = {
+        "payment_intent": payment_intent_id,
+        "amount": to_minor_units(amount, currency),
+        "metadata": {name: str(value) for name, value in metadata.items()},
+    }
     try:
         refund = _current_client().v1.refunds.create(
-            params={"payment_intent": payment_intent_id}, options={"idempotency_key": idempotency_key}
+            params=params, options={"idempotency_key": idempotency_key}
         )
     except stripe.StripeError as exc:
         logger.error("payment intent %s: refund request failed: %r", payment_intent_id, exc)

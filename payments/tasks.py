@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from .services import payments_retry_refunds
+from .services import refunds_retry
 
 
 @shared_task
 def retry_refunds() -> None:
     """Ask Stripe again for refunds that are due but not yet accepted (each claimed, never twice)."""
-    payments_retry_refunds()
+    refunds_retry()

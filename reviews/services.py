@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from catalog.models import Book
 from catalog.services import book_lock_active, book_rating_set
+from core.db import lock_retrying
 from core.errors import Duplicate, NotFound
 from orders.selectors import book_purchased_by
 
@@ -37,6 +38,7 @@ def _book_rating_refresh(*, book_id: int) -> None:
     book_rating_set(book_id=book_id, average=average, count=count)
 
 
+@lock_retrying
 @transaction.atomic
 def review_create(*, user, book_id: int, rating: int, text: str = "") -> Review:
     """A verified buyer's review. Posting again after the owner deleted theirs rewrites that same row
@@ -72,6 +74,7 @@ def _lock_review(review_id: int, *, include_deleted: bool = False) -> Review:
     return review
 
 
+@lock_retrying
 @transaction.atomic
 def review_update(*, actor, review_id: int, rating: int | None = None, text: str | None = None) -> Review:
     review = _lock_review(review_id)
@@ -86,6 +89,7 @@ def review_update(*, actor, review_id: int, rating: int | None = None, text: str
     return review
 
 
+@lock_retrying
 @transaction.atomic
 def review_delete(*, actor, review_id: int) -> None:
     """Soft delete by the owner or by staff: the review leaves the lists and the book's aggregates."""
@@ -98,6 +102,7 @@ def review_delete(*, actor, review_id: int) -> None:
     logger.info("review %s on book %s deleted by user %s", review.pk, review.book_id, actor.pk)
 
 
+@lock_retrying
 @transaction.atomic
 def review_restore(*, review_id: int) -> Review:
     """Moderation undo (admin): the review counts again."""

@@ -15,14 +15,16 @@ from dataclasses import dataclass
 
 from playwright.sync_api import expect
 
+from accounts.factories import ADDRESS
 from accounts.models import User
 from catalog.models import Book
+from checkout.factories import TEST_METHOD_CODE
+from orders.factories import ShippingMethodFactory
 from orders.models import Order
 
 VISA = "4242424242424242"
 DECLINED = "4000000000000341"
 PASSWORD = "a-Long-shelf-of-books-7"
-ADDRESS = "Ada Reader\n1 Library Lane\nBooktown 12345"
 
 
 @dataclass(frozen=True)
@@ -62,11 +64,26 @@ def search_and_add_to_cart(page, *, query: str, title: str, quantity: int = 1) -
     expect(page.locator(".messages")).to_contain_text("to your cart")
 
 
-def checkout(page, *, user: User, address: str = ADDRESS) -> Order:
-    """From the cart through the checkout page to the new order's page."""
+def fill_new_address(page, address: dict = ADDRESS) -> None:
+    """Type an address into the checkout's "A new address" fields; choosing the country makes the
+    page's script load the shipping methods for it and quote the totals."""
+    page.get_by_label("A new address").check()
+    page.get_by_label("Full name").fill(address["full_name"])
+    page.get_by_label("Address", exact=True).fill(address["line1"])
+    page.get_by_label("Town or city").fill(address["city"])
+    page.get_by_label("State, province or county").fill(address["region"])
+    page.get_by_label("Postal code").fill(address["postal_code"])
+    page.get_by_label("Country").select_option(address["country"])
+
+
+def checkout(page, *, user: User, address: dict = ADDRESS) -> Order:
+    """From the cart through the checkout page to the new order's page: the totals are shown (and
+    quoted live) before the order is placed."""
+    ShippingMethodFactory(code=TEST_METHOD_CODE, name="Standard")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Cart").click()
     page.get_by_role("link", name="Proceed to checkout").click()
-    page.get_by_label("Shipping address").fill(address)
+    fill_new_address(page, address)
+    expect(page.locator("#quote-status")).to_have_text("Totals updated.")
     page.get_by_role("button", name="Place order").click()
     expect(page.locator(".messages")).to_contain_text("has been placed")
     order = Order.objects.filter(user=user).latest("created_at")

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "csp",
+    "django_countries",
     "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
     "notifications",
     "insights",
@@ -201,6 +202,10 @@ CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
 SITE_URL = (env_str("SITE_URL", "") or env_str("SHOP_BASE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
 SHOP_CURRENCY = env_str("SHOP_CURRENCY", "USD").upper()
 PAYMENT_TIMEOUT_MINUTES = env_int("PAYMENT_TIMEOUT_MINUTES", 30)
+# false: prices are net and tax is added at checkout (US style); true: prices contain their tax (EU style).
+PRICES_INCLUDE_TAX = env_bool("PRICES_INCLUDE_TAX", False)
+# Days after delivery during which a customer may ask to return books.
+RETURN_WINDOW_DAYS = env_int("RETURN_WINDOW_DAYS", 30)
 COVER_MAX_BYTES = 5 * 1024 * 1024
 # Seconds a page of /api/books/ is served from the "catalog" cache (0: never).
 BOOK_LIST_CACHE_SECONDS = env_int("BOOK_LIST_CACHE_SECONDS", 10)

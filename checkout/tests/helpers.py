@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
-from checkout.services import order_place
+from checkout.factories import order_checkout
 from payments.tests.helpers import sign
 from tests_support.localstripe import WEBHOOK_PATH
 
@@ -16,7 +16,7 @@ def place_order(user, *, price: str = "12.50", quantity: int = 1, stock: int = 5
     """A pending order for `quantity` copies of a new book, placed through checkout."""
     book = BookFactory(price=Decimal(price), stock=stock)
     cart_add_book(user=user, book_id=book.pk, quantity=quantity)
-    return order_place(user=user)
+    return order_checkout(user=user)
 
 
 def post_event(client, body: bytes, signature: str | None = "sign", path: str = WEBHOOK_PATH):

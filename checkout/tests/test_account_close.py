@@ -10,8 +10,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from rest_framework.test import APIClient
 
-from accounts.factories import DEFAULT_PASSWORD, UserFactory
-from accounts.models import LoginSession
+from accounts.address_book import address_create
+from accounts.factories import ADDRESS, DEFAULT_PASSWORD, UserFactory
+from accounts.models import Address, LoginSession
 from cart.models import CartItem
 from cart.services import cart_add_book
 from catalog.factories import BookFactory, GenreFactory
@@ -43,7 +44,7 @@ def _bearer(access):
 @pytest.fixture
 def shopper_with_everything(user):
     """A customer with a pending and a paid order, a review, a cart line, a wishlist entry, a waiting
-    pre-booking and preferences."""
+    pre-booking, preferences and a saved address."""
     pending = place_order(user, quantity=2, stock=5)
     paid = place_order(user)
     order_status_set(order_id=paid.pk, to_status=OrderStatus.PAID)
@@ -53,6 +54,7 @@ def shopper_with_everything(user):
     prebooking = prebooking_create(user=user, book_id=BookFactory(stock=0).pk)
     GenreFactory(slug="crime")
     preferences_update(user=user, marketing_emails=True, favourite_genres=["crime"])
+    address_create(user=user, **ADDRESS)
     return {"pending": pending, "paid": paid, "review": review, "prebooking": prebooking}
 
 
@@ -79,6 +81,8 @@ def test_closing_the_account_keeps_the_records_and_forgets_the_person(user, shop
     assert not CartItem.objects.filter(cart__user=closed).exists()
     assert not WishlistItem.objects.filter(user=closed).exists()
     assert not ShopperPreferences.objects.filter(user=closed).exists()
+    assert not Address.objects.filter(user=closed).exists()
+    assert Order.objects.get(pk=shopper_with_everything["paid"].pk).shipping_address["line1"]  # its own copy
     assert PreBooking.objects.get(pk=shopper_with_everything["prebooking"].pk).status == "cancelled"
     assert not LoginSession.objects.filter(user=closed).exists()
     assert _bearer(pair["access"]).get(URL).status_code == 401

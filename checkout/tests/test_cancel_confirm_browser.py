@@ -8,7 +8,8 @@ from accounts.factories import UserFactory
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book
-from checkout.services import order_place, order_status_set
+from checkout.factories import order_checkout
+from checkout.services import order_status_set
 from orders.models import Order, OrderStatus
 from tests_browser import screenshot
 
@@ -20,7 +21,7 @@ def order_and_book():
     user = UserFactory()
     book = BookFactory(title="Dune", stock=3)
     cart_add_book(user=user, book_id=book.pk, quantity=2)
-    return order_place(user=user, shipping_address="Ada\n1 Lane\nTown"), book
+    return order_checkout(user=user), book
 
 
 def test_cancel_asks_for_confirmation_and_keeping_the_order_changes_nothing(

@@ -11,6 +11,7 @@ from cart.factories import CartItemFactory
 from cart.models import CartItem
 from catalog.factories import BookFactory
 from catalog.models import Book, StockMovement
+from checkout.factories import checkout_body, checkout_form
 from checkout.services import order_status_set
 from orders.factories import CouponFactory
 from orders.models import Coupon, Order, OrderStatus
@@ -35,7 +36,7 @@ def test_percent_coupon_at_checkout(user_client, cart, django_capture_on_commit_
     coupon = CouponFactory(code="TEN", percent_off=Decimal("10"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = user_client.post("/api/orders/", {"coupon_code": " ten "}, format="json")
+        response = user_client.post("/api/orders/", checkout_body(coupon_code=" ten "), format="json")
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -54,7 +55,7 @@ def test_percent_coupon_at_checkout(user_client, cart, django_capture_on_commit_
 def test_amount_coupon_at_checkout(user_client, cart):
     CouponFactory(code="FIVE", percent_off=None, amount_off=Decimal("5.00"))
 
-    body = user_client.post("/api/orders/", {"coupon_code": "five"}, format="json").json()
+    body = user_client.post("/api/orders/", checkout_body(coupon_code="five"), format="json").json()
 
     assert (body["subtotal"], body["discount"], body["total"]) == ("25.25", "5.00", "20.25")
 
@@ -62,7 +63,7 @@ def test_amount_coupon_at_checkout(user_client, cart):
 def test_coupon_worth_more_than_the_cart_makes_a_free_order_paid_at_once(user, user_client, cart):
     CouponFactory(code="GIFT", percent_off=None, amount_off=Decimal("100.00"))
 
-    response = user_client.post("/api/orders/", {"coupon_code": "GIFT"}, format="json")
+    response = user_client.post("/api/orders/", checkout_body(coupon_code="GIFT"), format="json")
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -79,12 +80,12 @@ def test_coupon_worth_more_than_the_cart_makes_a_free_order_paid_at_once(user, u
 
 def test_coupon_use_is_counted_per_order(user, user_client, cart):
     coupon = CouponFactory(code="TWICE", max_uses=2)
-    user_client.post("/api/orders/", {"coupon_code": "TWICE"}, format="json")
+    user_client.post("/api/orders/", checkout_body(coupon_code="TWICE"), format="json")
     CartItemFactory(cart__user=user, book=cart[0], quantity=1)
 
-    second = user_client.post("/api/orders/", {"coupon_code": "TWICE"}, format="json")
+    second = user_client.post("/api/orders/", checkout_body(coupon_code="TWICE"), format="json")
     CartItemFactory(cart__user=user, book=cart[0], quantity=1)
-    third = user_client.post("/api/orders/", {"coupon_code": "TWICE"}, format="json")
+    third = user_client.post("/api/orders/", checkout_body(coupon_code="TWICE"), format="json")
 
     assert second.status_code == 201
     assert third.status_code == 400 and third.json()["code"] == "invalid_coupon"
@@ -95,7 +96,7 @@ def test_coupon_use_is_counted_per_order(user, user_client, cart):
 def test_coupon_at_exactly_its_min_subtotal_applies(user_client, cart):
     CouponFactory(code="EXACT", min_subtotal=Decimal("25.25"))
 
-    response = user_client.post("/api/orders/", {"coupon_code": "EXACT"}, format="json")
+    response = user_client.post("/api/orders/", checkout_body(coupon_code="EXACT"), format="json")
 
     assert response.status_code == 201
     assert response.json()["discount"] == "2.53"
@@ -103,7 +104,7 @@ def test_coupon_at_exactly_its_min_subtotal_applies(user_client, cart):
 
 @pytest.mark.parametrize("code", ["", "   ", None])
 def test_blank_coupon_code_means_no_coupon(user_client, cart, code):
-    response = user_client.post("/api/orders/", {"coupon_code": code}, format="json")
+    response = user_client.post("/api/orders/", checkout_body(coupon_code=code), format="json")
 
     assert response.status_code == 201, response.content
     assert (response.json()["discount"], response.json()["total"]) == ("0.00", "25.25")
@@ -135,7 +136,7 @@ def test_unusable_coupon_is_400_invalid_coupon_and_nothing_changes(
     used_before = dict(Coupon.objects.values_list("code", "used_count"))
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = user_client.post("/api/orders/", {"coupon_code": code.lower()}, format="json")
+        response = user_client.post("/api/orders/", checkout_body(coupon_code=code.lower()), format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_coupon"
@@ -149,7 +150,7 @@ def test_unusable_coupon_is_400_invalid_coupon_and_nothing_changes(
 
 def test_cancelling_an_order_gives_the_coupon_use_back(user, user_client, cart):
     coupon = CouponFactory(code="ONCE", max_uses=1)
-    order_id = user_client.post("/api/orders/", {"coupon_code": "ONCE"}, format="json").json()["id"]
+    order_id = user_client.post("/api/orders/", checkout_body(coupon_code="ONCE"), format="json").json()["id"]
     coupon.refresh_from_db()
     assert coupon.used_count == 1
 
@@ -159,12 +160,16 @@ def test_cancelling_an_order_gives_the_coupon_use_back(user, user_client, cart):
     coupon.refresh_from_db()
     assert coupon.used_count == 0
     CartItemFactory(cart__user=user, book=cart[0], quantity=1)
-    assert user_client.post("/api/orders/", {"coupon_code": "ONCE"}, format="json").status_code == 201
+    assert (
+        user_client.post("/api/orders/", checkout_body(coupon_code="ONCE"), format="json").status_code == 201
+    )
 
 
 def test_staff_cancelling_a_paid_order_gives_the_coupon_use_back(user_client, staff_client, cart):
     coupon = CouponFactory(code="PAIDUSE")
-    order_id = user_client.post("/api/orders/", {"coupon_code": "PAIDUSE"}, format="json").json()["id"]
+    order_id = user_client.post("/api/orders/", checkout_body(coupon_code="PAIDUSE"), format="json").json()[
+        "id"
+    ]
     order_status_set(order_id=order_id, to_status=OrderStatus.PAID)
 
     response = staff_client.patch(f"/api/admin/orders/{order_id}/", {"status": "cancelled"}, format="json")
@@ -180,7 +185,7 @@ def test_hundred_percent_coupon_makes_a_free_paid_order(
     CouponFactory(code="ALL", percent_off=Decimal("100"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        body = user_client.post("/api/orders/", {"coupon_code": "ALL"}, format="json").json()
+        body = user_client.post("/api/orders/", checkout_body(coupon_code="ALL"), format="json").json()
 
     assert (body["discount"], body["total"], body["status"]) == ("25.25", "0.00", "paid")
     assert len(mail.outbox) == 1
@@ -194,8 +199,8 @@ def test_the_checkout_page_and_the_api_refuse_a_coupon_in_the_same_words(
     Coupon.objects.create(code="EXPIRED", amount_off=Decimal("5"), valid_until=timezone.now())
     client.force_login(user)
 
-    api = user_client.post("/api/orders/", {"coupon_code": code}, format="json")
-    page = client.post("/checkout/", {"shipping_address": "1 Sea Road", "coupon_code": code})
+    api = user_client.post("/api/orders/", checkout_body(coupon_code=code), format="json")
+    page = client.post("/checkout/", checkout_form(coupon_code=code))
 
     assert api.status_code == page.status_code == 400
     assert page.context["form"].errors["coupon_code"] == [api.json()["detail"]]

@@ -6,6 +6,7 @@ from django.core import mail
 
 from catalog.factories import BookFactory
 from catalog.models import Book
+from checkout.factories import checkout_body
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, RefundStatus
 
@@ -25,7 +26,7 @@ def _checkout(client) -> dict:
     assert (
         client.post("/api/cart/items/", {"book_id": book.pk, "quantity": 2}, format="json").status_code == 201
     )
-    response = client.post("/api/orders/", {"shipping_address": "1 Road"}, format="json")
+    response = client.post("/api/orders/", checkout_body(), format="json")
     assert response.status_code == 201, response.content
     mail.outbox.clear()  # the order confirmation
     return response.json()
@@ -89,5 +90,6 @@ def test_cancelling_a_paid_order_refunds_it_once(shop, stripe_api):
     refunds = stripe_api.refunds(intent["payment_intent_id"])
     assert len(refunds) == 1 and refunds[0]["amount"] == 2500
     payment = Payment.objects.get(payment_intent_id=intent["payment_intent_id"])
-    assert payment.refund_status == RefundStatus.SUCCEEDED and payment.refund_id == refunds[0]["id"]
+    refund = payment.refunds.get()
+    assert refund.status == RefundStatus.SUCCEEDED and refund.stripe_refund_id == refunds[0]["id"]
     assert Book.objects.get(title="End to End").stock == 3

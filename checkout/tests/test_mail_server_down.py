@@ -15,6 +15,7 @@ import pytest
 from accounts.factories import UserFactory
 from cart.factories import CartItemFactory
 from catalog.factories import BookFactory
+from checkout.factories import checkout_body
 from conftest import client_for
 from core.background import background_threads
 from notifications.delivery import notifications_deliver_due
@@ -56,7 +57,9 @@ def test_checkout_webhook_and_password_reset_answer_at_once_and_mail_once_the_se
     customer = UserFactory(email="ada@example.com")
     CartItemFactory(cart__user=customer, book=BookFactory(price=Decimal("12.50"), stock=3), quantity=2)
 
-    placed, placing_took = _timed(lambda: client_for(customer).post("/api/orders/", {}, format="json"))
+    placed, placing_took = _timed(
+        lambda: client_for(customer).post("/api/orders/", checkout_body(), format="json")
+    )
     assert placed.status_code == 201, placed.content
     order = Order.objects.get()
     payment = PaymentFactory(order=order)

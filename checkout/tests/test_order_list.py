@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.factories import UserFactory
+from accounts.factories import ADDRESS, UserFactory
 from catalog.factories import BookFactory
 from checkout.factories import order_placed
 from orders.factories import OrderFactory, OrderItemFactory
@@ -48,9 +48,7 @@ def test_list_default_page_size_is_20_and_capped_at_100(user, user_client):
 
 
 def test_detail_has_the_contract_fields(user, user_client):
-    order = order_placed(
-        user=user, lines=[(BookFactory(title="Dune", price="7.00"), 3)], shipping_address="Here"
-    )
+    order = order_placed(user=user, lines=[(BookFactory(title="Dune", price="7.00"), 3)])
 
     response = user_client.get(f"/api/orders/{order.id}")
 
@@ -67,6 +65,15 @@ def test_detail_has_the_contract_fields(user, user_client):
         "shipping_address",
         "created_at",
         "pay_by",
+        # Part 2
+        "shipping_method",
+        "shipping",
+        "tax",
+        "note",
+        "history",
+        "shipments",
+        "refunds",
+        "refunded_total",
     }
     assert body["items"] == [
         {
@@ -75,13 +82,18 @@ def test_detail_has_the_contract_fields(user, user_client):
             "unit_price": "7.00",
             "quantity": 3,
             "line_total": "21.00",
+            "tax_class": "reduced",
+            "discount": "0.00",
+            "tax_rate": "0.0000",
+            "tax": "0.00",
+            "refunded_quantity": 0,
         }
     ]
     assert (body["status"], body["total"], body["currency"], body["shipping_address"]) == (
         "pending",
         "21.00",
         "USD",
-        "Here",
+        ADDRESS,
     )
 
 

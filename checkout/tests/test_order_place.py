@@ -8,10 +8,12 @@ from django.core import mail
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from accounts.factories import ADDRESS
 from cart.factories import CartItemFactory
 from cart.models import CartItem
 from catalog.factories import BookFactory
 from catalog.models import Book, StockMovement
+from checkout.factories import TEST_METHOD_CODE, checkout_body
 from orders.factories import CouponFactory
 from orders.models import Order, OrderStatusChange
 
@@ -49,7 +51,7 @@ def test_checkout_creates_a_pending_order_from_the_cart(
     before = timezone.now()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = user_client.post(path, {"shipping_address": "1 Long Road\nSpringfield"}, format="json")
+        response = user_client.post(path, checkout_body(note="Ring twice."), format="json")
 
     after = timezone.now()
     assert response.status_code == 201, response.content
@@ -57,13 +59,44 @@ def test_checkout_creates_a_pending_order_from_the_cart(
     order = Order.objects.get()
     assert body["id"] == order.id
     assert body["status"] == "pending"
+    untaxed = {
+        "tax_class": "reduced",
+        "discount": "0.00",
+        "tax_rate": "0.0000",
+        "tax": "0.00",
+        "refunded_quantity": 0,
+    }
     assert body["items"] == [
-        {"book_id": first.id, "title": "Dune", "unit_price": "12.50", "quantity": 2, "line_total": "25.00"},
-        {"book_id": second.id, "title": "Emma", "unit_price": "3.35", "quantity": 1, "line_total": "3.35"},
+        {
+            "book_id": first.id,
+            "title": "Dune",
+            "unit_price": "12.50",
+            "quantity": 2,
+            "line_total": "25.00",
+            **untaxed,
+        },
+        {
+            "book_id": second.id,
+            "title": "Emma",
+            "unit_price": "3.35",
+            "quantity": 1,
+            "line_total": "3.35",
+            **untaxed,
+        },
     ]
-    assert (body["subtotal"], body["discount"], body["total"]) == ("28.35", "0.00", "28.35")
+    assert (body["subtotal"], body["discount"], body["shipping"], body["tax"], body["total"]) == (
+        "28.35",
+        "0.00",
+        "0.00",
+        "0.00",
+        "28.35",
+    )
     assert body["currency"] == "EUR"
-    assert body["shipping_address"] == "1 Long Road\nSpringfield"
+    assert body["shipping_address"] == ADDRESS
+    assert body["shipping_method"]["code"] == TEST_METHOD_CODE
+    assert body["note"] == "Ring twice."
+    assert [entry["status"] for entry in body["history"]] == ["pending"]
+    assert (body["shipments"], body["refunds"], body["refunded_total"]) == ([], [], "0.00")
     pay_by = parse_datetime(body["pay_by"])
     assert before + timedelta(minutes=45) <= pay_by <= after + timedelta(minutes=45)
     assert order.user == user
@@ -73,7 +106,7 @@ def test_checkout_creates_a_pending_order_from_the_cart(
 def test_checkout_takes_the_stock_and_writes_the_ledger(user, user_client, two_lines):
     first, second = two_lines
 
-    order_id = user_client.post("/api/orders/", {}, format="json").json()["id"]
+    order_id = user_client.post("/api/orders/", checkout_body(), format="json").json()["id"]
 
     assert _stock(first, second) == [3, 1]
     movements = StockMovement.objects.filter(order_id=order_id)
@@ -89,7 +122,7 @@ def test_checkout_takes_the_stock_and_writes_the_ledger(user, user_client, two_l
 
 
 def test_checkout_empties_the_cart(user, user_client, two_lines):
-    user_client.post("/api/orders/", {}, format="json")
+    user_client.post("/api/orders/", checkout_body(), format="json")
 
     assert not CartItem.objects.filter(cart__user=user).exists()
     assert user_client.get("/api/cart/").json()["items"] == []
@@ -99,7 +132,7 @@ def test_confirmation_email_leaves_only_on_commit(
     user, user_client, two_lines, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        response = user_client.post("/api/orders/", {}, format="json")
+        response = user_client.post("/api/orders/", checkout_body(), format="json")
 
     assert response.status_code == 201
     assert mail.outbox == []
@@ -115,7 +148,7 @@ def test_confirmation_email_leaves_only_on_commit(
 
 def test_order_lines_keep_title_and_price_after_catalog_changes(user, user_client, staff_client, two_lines):
     first, second = two_lines
-    order_id = user_client.post("/api/orders/", {}, format="json").json()["id"]
+    order_id = user_client.post("/api/orders/", checkout_body(), format="json").json()["id"]
 
     patched = staff_client.patch(
         f"/api/books/{first.id}/", {"title": "Dune (2nd ed.)", "price": "99.00"}, format="json"
@@ -136,6 +169,7 @@ def test_checkout_ignores_totals_and_status_sent_by_the_client(user, user_client
     response = user_client.post(
         "/api/orders/",
         {
+            **checkout_body(),
             "total": "0.01",
             "subtotal": "0.01",
             "discount": "28.00",
@@ -162,7 +196,7 @@ def test_checkout_ignores_totals_and_status_sent_by_the_client(user, user_client
 @pytest.mark.parametrize("path", ["/api/orders/", "/api/orders"])
 def test_empty_cart_is_400_cart_empty(user, user_client, django_capture_on_commit_callbacks, path):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = user_client.post(path, {}, format="json")
+        response = user_client.post(path, checkout_body(), format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "cart_empty"
@@ -171,9 +205,9 @@ def test_empty_cart_is_400_cart_empty(user, user_client, django_capture_on_commi
 
 
 def test_second_checkout_finds_the_cart_empty(user, user_client, two_lines):
-    assert user_client.post("/api/orders/", {}, format="json").status_code == 201
+    assert user_client.post("/api/orders/", checkout_body(), format="json").status_code == 201
 
-    response = user_client.post("/api/orders/", {}, format="json")
+    response = user_client.post("/api/orders/", checkout_body(), format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "cart_empty"
@@ -188,7 +222,7 @@ def test_short_stock_is_409_naming_the_books_and_nothing_changes(
     Book.objects.filter(pk=second.pk).update(stock=0)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = user_client.post("/api/orders/", {"coupon_code": "ten"}, format="json")
+        response = user_client.post("/api/orders/", checkout_body(coupon_code="ten"), format="json")
 
     assert response.status_code == 409
     body = response.json()
@@ -206,7 +240,7 @@ def test_short_stock_names_every_short_book(user, user_client, two_lines):
     Book.objects.filter(pk=first.pk).update(stock=1)
     Book.objects.filter(pk=second.pk).update(stock=0)
 
-    response = user_client.post("/api/orders/", {}, format="json")
+    response = user_client.post("/api/orders/", checkout_body(), format="json")
 
     assert response.status_code == 409
     assert [line["id"] for line in response.json()["books"]] == [first.id, second.id]
@@ -217,7 +251,7 @@ def test_removed_book_in_the_cart_is_409_and_nothing_changes(user, user_client, 
     first, second = two_lines
     assert staff_client.delete(f"/api/books/{first.id}/").status_code == 204
 
-    response = user_client.post("/api/orders/", {}, format="json")
+    response = user_client.post("/api/orders/", checkout_body(), format="json")
 
     assert response.status_code == 409
     body = response.json()
@@ -231,14 +265,18 @@ def test_removed_book_in_the_cart_is_409_and_nothing_changes(user, user_client, 
     [
         {"shipping_address": "x" * 1001},
         {"shipping_address": ["a"]},
+        {"shipping_address": {**ADDRESS, "country": "XX"}},
+        {"shipping_address": {**ADDRESS, "postal_code": "1234"}},
         {"coupon_code": "C" * 41},
         {"coupon_code": {"code": "TEN"}},
+        {"note": "n" * 501},
+        {"shipping_method": ["standard"]},
     ],
 )
 def test_malformed_checkout_is_400_and_nothing_changes(user, user_client, two_lines, payload):
     first, second = two_lines
 
-    response = user_client.post("/api/orders/", payload, format="json")
+    response = user_client.post("/api/orders/", checkout_body(**payload), format="json")
 
     assert response.status_code == 400
     assert set(response.json()) == set(payload)
@@ -253,7 +291,7 @@ def test_anonymous_checkout_is_401(api_client):
 
 
 def test_checkout_records_the_pending_status_by_the_customer(user, user_client, two_lines):
-    order_id = user_client.post("/api/orders/", {}, format="json").json()["id"]
+    order_id = user_client.post("/api/orders/", checkout_body(), format="json").json()["id"]
 
     change = OrderStatusChange.objects.get(order_id=order_id)
     assert (change.from_status, change.to_status, change.actor) == ("", "pending", user)
@@ -263,7 +301,7 @@ def test_cart_worth_more_than_an_order_can_hold_is_400_and_nothing_changes(user,
     book = BookFactory(price=Decimal("99999999.99"), stock=5000)
     CartItemFactory(cart__user=user, book=book, quantity=101)
 
-    response = user_client.post("/api/orders/", {}, format="json")
+    response = user_client.post("/api/orders/", checkout_body(), format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "order_too_large"
@@ -274,7 +312,7 @@ def test_cart_that_fits_the_largest_order_is_accepted(user, user_client):
     book = BookFactory(price=Decimal("99999999.99"), stock=5000)
     CartItemFactory(cart__user=user, book=book, quantity=100)
 
-    response = user_client.post("/api/orders/", {}, format="json")
+    response = user_client.post("/api/orders/", checkout_body(), format="json")
 
     assert response.status_code == 201, response.content
     assert response.json()["total"] == "9999999999.00"

@@ -5,19 +5,29 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from accounts.factories import UserFactory
+from accounts.factories import ADDRESS, UserFactory
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book, StockMovement
-from checkout.services import order_place, orders_expire_unpaid
+from checkout.factories import TEST_METHOD_CODE, order_checkout
+from checkout.services import orders_expire_unpaid
 from conftest import client_for, run_in_threads
+from orders.factories import ShippingMethodFactory
 from orders.models import Coupon, Order, OrderStatus
 
 pytestmark = [pytest.mark.mariadb, pytest.mark.django_db(transaction=True)]
 
+BODY = {"shipping_address": ADDRESS, "shipping_method": TEST_METHOD_CODE}
+
+
+@pytest.fixture(autouse=True)
+def _shipping_method():
+    """Made once before the threads start (they only read it)."""
+    ShippingMethodFactory(code=TEST_METHOD_CODE)
+
 
 def _checkout(client, body=None):
-    response = client.post("/api/orders/", body or {}, format="json")
+    response = client.post("/api/orders/", {**BODY, **(body or {})}, format="json")
     return response.status_code, response.json()
 
 
@@ -88,7 +98,7 @@ def test_expiry_running_twice_alongside_checkouts_keeps_stock_exact():
     stale_buyers = UserFactory.create_batch(6)
     for buyer in stale_buyers:
         cart_add_book(user=buyer, book_id=book.pk, quantity=2)
-        order_place(user=buyer)
+        order_checkout(user=buyer)
     Order.objects.update(pay_by="2000-01-01T00:00:00Z")
     fresh_buyers = UserFactory.create_batch(6)
     for buyer in fresh_buyers:
@@ -98,7 +108,7 @@ def test_expiry_running_twice_alongside_checkouts_keeps_stock_exact():
         return orders_expire_unpaid()
 
     def checkout(buyer):
-        return order_place(user=buyer).pk
+        return order_checkout(user=buyer).pk
 
     results = run_in_threads(
         lambda kind, arg: expire() if kind == "expire" else checkout(arg),
@@ -170,3 +180,76 @@ def test_a_lock_held_too_long_is_retried_then_answered_503_and_nothing_changes()
     assert Order.objects.count() == 0
     assert buyer.cart.items.count() == 1
     assert not StockMovement.objects.filter(book=book, reason="order").exists()
+
+
+def test_an_add_to_cart_that_waits_too_long_for_a_lock_is_retried_not_a_500():
+    """bench/load.py once met an InnoDB deadlock on the cart line insert (a 500): every write service
+    now retries its whole transaction on a deadlock or lock wait timeout (core.db.lock_retrying)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from cart.models import Cart
+
+    book = BookFactory(stock=3)
+    buyer = UserFactory()
+    cart = Cart.objects.create(user=buyer)
+    locked = threading.Event()
+
+    def hold_the_cart_a_moment():
+        try:
+            with transaction.atomic():
+                Cart.objects.select_for_update().get(pk=cart.pk)
+                locked.set()
+                threading.Event().wait(1.5)  # longer than the 1 s lock wait below: the first try times out
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_cart_a_moment)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT @@SESSION.innodb_lock_wait_timeout")
+            (usual_timeout,) = cursor.fetchone()
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = 1")
+        response = client_for(buyer).post(
+            "/api/cart/items/", {"book_id": book.pk, "quantity": 1}, format="json"
+        )
+    finally:
+        holder.join(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SET SESSION innodb_lock_wait_timeout = %s", [usual_timeout])
+
+    assert response.status_code == 201, response.content
+    assert buyer.cart.items.get().quantity == 1
+
+
+def test_refunds_racing_for_the_last_copy_refund_it_once(stripe_down):
+    from checkout.services import order_refund, order_status_set
+    from payments.factories import PaymentFactory
+    from payments.models import PaymentStatus, Refund
+
+    book = BookFactory(stock=3, price=Decimal("10.00"))
+    buyer = UserFactory()
+    cart_add_book(user=buyer, book_id=book.pk, quantity=1)
+    order = order_checkout(user=buyer)
+    PaymentFactory(order=order, status=PaymentStatus.SUCCEEDED)
+    order_status_set(order_id=order.pk, to_status=OrderStatus.PAID)
+
+    def refund():
+        return order_refund(
+            order_id=order.pk, lines=[{"book_id": book.pk, "quantity": 1}], restock=True, reason="Race."
+        )
+
+    outcomes = run_in_threads(refund, [(), (), ()])
+
+    refunds = [outcome for outcome in outcomes if isinstance(outcome, Refund)]
+    refused = [outcome for outcome in outcomes if not isinstance(outcome, Refund)]
+    assert len(refunds) == 1 and refunds[0].amount == Decimal("10.00")
+    assert {getattr(error, "code", repr(error)) for error in refused} == {"order_not_refundable"}
+    order.refresh_from_db()
+    assert (order.status, order.refunded_total) == (OrderStatus.REFUNDED, Decimal("10.00"))
+    book.refresh_from_db()
+    assert book.stock == 3
+    assert StockMovement.objects.filter(book=book, reason="return").count() == 1

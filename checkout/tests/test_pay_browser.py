@@ -11,7 +11,7 @@ from accounts.factories import UserFactory
 from cart.services import cart_add_book
 from catalog.factories import BookFactory
 from catalog.models import Book
-from checkout.services import order_place
+from checkout.factories import order_checkout
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus
 from tests_browser import screenshot
@@ -27,7 +27,7 @@ def order(db):
     user = UserFactory()
     book = BookFactory(title="Middlemarch", price=Decimal("12.50"), stock=3)
     cart_add_book(user=user, book_id=book.pk, quantity=2)
-    return order_place(user=user, shipping_address="1 Library Lane")
+    return order_checkout(user=user)
 
 
 def open_order_page(page, browser_login, order):

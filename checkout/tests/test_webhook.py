@@ -12,7 +12,7 @@ from checkout.services import order_status_set
 from orders.models import Order, OrderStatus, OrderStatusChange
 from payments import stripe_client
 from payments.factories import PaymentFactory
-from payments.models import Payment, PaymentStatus, ProcessedEvent, RefundStatus
+from payments.models import Payment, PaymentStatus, ProcessedEvent, Refund, RefundStatus
 from payments.tests.helpers import event_body, intent_object, sign
 
 from .helpers import place_order, post_event
@@ -37,7 +37,7 @@ def _assert_nothing_changed(payment, mailoutbox, *, status=PaymentStatus.REQUIRE
     assert order.status == OrderStatus.PENDING and order.paid_at is None
     assert _paid_transitions(order) == 0
     assert payment.status == status
-    assert payment.refund_status == RefundStatus.NONE
+    assert not Refund.objects.exists()
     assert mailoutbox == []
 
 
@@ -54,7 +54,7 @@ def test_success_pays_the_order_and_sends_the_email(
     payment.refresh_from_db()
     order = Order.objects.get(pk=payment.order_id)
     assert order.status == OrderStatus.PAID and order.paid_at is not None
-    assert payment.status == PaymentStatus.SUCCEEDED and payment.refund_status == RefundStatus.NONE
+    assert payment.status == PaymentStatus.SUCCEEDED and not Refund.objects.exists()
     assert ProcessedEvent.objects.get().outcome == "order paid"
     assert len(mailoutbox) == 1
     assert mailoutbox[0].subject == f"Payment received for your order #{order.pk}"
@@ -276,9 +276,12 @@ def test_a_success_for_a_cancelled_order_is_refunded(
     assert response.status_code == 200 and response.json() == {"status": "refund: order is cancelled"}
     payment = Payment.objects.get(payment_intent_id=intent_id)
     refunds = stripe_api.refunds(intent_id)
-    assert [refund["id"] for refund in refunds] == [payment.refund_id]
+    refund = Refund.objects.get()
+    assert [refund["id"] for refund in refunds] == [refund.stripe_refund_id]
     assert refunds[0]["amount"] == 1250
-    assert payment.status == PaymentStatus.SUCCEEDED and payment.refund_status == RefundStatus.SUCCEEDED
+    assert payment.status == PaymentStatus.SUCCEEDED
+    assert (refund.payment, refund.surplus, refund.status) == (payment, True, RefundStatus.SUCCEEDED)
+    assert Order.objects.get(pk=order.pk).refunded_total == 0  # the order was never paid by it
     assert Order.objects.get(pk=order.pk).status == OrderStatus.CANCELLED
     assert f"order {order.pk} is cancelled: payment {intent_id} succeeded too late, refunding" in caplog.text
     assert mailoutbox == []
@@ -309,6 +312,7 @@ def test_a_success_for_an_order_paid_by_another_intent_is_refunded(
     assert response.json() == {"status": "refund: order is paid"}
     assert len(stripe_api.refunds(earlier.id)) == 1
     assert stripe_api.refunds(current_id) == []
+    assert Refund.objects.get().surplus and Order.objects.get(pk=order.pk).refunded_total == 0
     assert _paid_transitions(order) == 1
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PAID
     assert len(mailoutbox) == 1  # the payment received email, once

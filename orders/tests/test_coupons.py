@@ -5,9 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from orders.coupons import coupon_discount
+from orders.coupons import coupon_terms
 from orders.factories import CouponFactory, OrderFactory
 from orders.models import Coupon
+from orders.pricing import coupon_discount_compute
 
 pytestmark = pytest.mark.django_db
 
@@ -231,11 +232,15 @@ def test_customer_is_403_and_anonymous_401(user_client, api_client, method, path
 def test_percent_discount_rounds_half_up_on_cents(percent, subtotal, discount):
     coupon = Coupon(percent_off=Decimal(percent))
 
-    assert coupon_discount(coupon=coupon, subtotal=Decimal(subtotal)) == Decimal(discount)
+    assert coupon_discount_compute(coupon=coupon_terms(coupon), subtotal=Decimal(subtotal)) == Decimal(
+        discount
+    )
 
 
 @pytest.mark.parametrize("amount, discount", [("5.00", "5.00"), ("28.35", "28.35"), ("50.00", "28.35")])
 def test_amount_discount_never_exceeds_the_subtotal(amount, discount):
     coupon = Coupon(amount_off=Decimal(amount))
 
-    assert coupon_discount(coupon=coupon, subtotal=Decimal("28.35")) == Decimal(discount)
+    assert coupon_discount_compute(coupon=coupon_terms(coupon), subtotal=Decimal("28.35")) == Decimal(
+        discount
+    )

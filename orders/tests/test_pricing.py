@@ -5,13 +5,11 @@ Decimal arithmetic, so a mistake in the Fraction-based rounding would show as a 
 """
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orders.coupons import coupon_discount
 from orders.pricing import (
     TAX_CLASSES,
     CouponTerms,
@@ -124,15 +122,6 @@ def test_discount_is_spread_over_lines_in_proportion_to_their_totals():
     # 5.3325 → 5.33; shares 449.79 and 83.21 cents, the spare cent to the larger remainder.
     assert quote.discount == D("5.33")
     assert [(item.key, item.discount) for item in quote.lines] == [("a", D("4.50")), ("b", D("0.83"))]
-
-
-def test_same_discount_as_the_part_one_checkout():
-    for terms in (CouponTerms(percent_off=D("12.5")), CouponTerms(amount_off=D("7.00"))):
-        legacy = SimpleNamespace(percent_off=terms.percent_off, amount_off=terms.amount_off)
-        for subtotal in (D("0.00"), D("3.99"), D("56.10")):
-            assert coupon_discount_compute(coupon=terms, subtotal=subtotal) == coupon_discount(
-                coupon=legacy, subtotal=subtotal
-            )
 
 
 @pytest.mark.parametrize(
@@ -452,15 +441,3 @@ def test_allocation_adds_up_and_stays_within_a_cent_of_each_share(total, weights
             assert abs(part - total * weight / weight_sum) < CENT
         if total <= weight_sum:
             assert part <= weight
-
-
-@PROPERTY_SETTINGS
-@given(
-    subtotal=st.decimals(min_value=D("0"), max_value=D("500000"), places=2),
-    coupon=coupons.filter(lambda coupon: coupon is not None),
-)
-def test_discount_matches_the_part_one_checkout(subtotal, coupon):
-    legacy = SimpleNamespace(percent_off=coupon.percent_off, amount_off=coupon.amount_off)
-    assert coupon_discount_compute(coupon=coupon, subtotal=subtotal) == coupon_discount(
-        coupon=legacy, subtotal=subtotal
-    )

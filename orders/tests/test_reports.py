@@ -51,6 +51,8 @@ def test_sales_counts_paid_or_later_orders_in_the_range(staff_client, sales, pat
     assert response.json() == {
         "orders": 3,
         "revenue": "47.00",  # (24.50 - 1.00) + 13.50 + 10.00
+        "gross_revenue": "47.00",
+        "refunded": "0.00",
         "items_sold": 7,
         "top_books": [
             {"book_id": emma.id, "title": "Emma", "quantity": 4, "revenue": "18.00"},
@@ -82,7 +84,14 @@ def test_sales_with_open_ends(staff_client, sales):
 def test_sales_over_an_empty_range_is_all_zero(staff_client, sales):
     body = staff_client.get(f"{SALES}?from=2023-01-01&to=2023-12-31").json()
 
-    assert body == {"orders": 0, "revenue": "0.00", "items_sold": 0, "top_books": []}
+    assert body == {
+        "orders": 0,
+        "revenue": "0.00",
+        "gross_revenue": "0.00",
+        "refunded": "0.00",
+        "items_sold": 0,
+        "top_books": [],
+    }
 
 
 def test_top_books_group_by_book_even_when_the_title_changed(staff_client):

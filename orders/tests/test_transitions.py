@@ -13,8 +13,17 @@ SYSTEM = {
     (S.PAID, S.SHIPPED),
     (S.PAID, S.CANCELLED),
     (S.SHIPPED, S.DELIVERED),
+    # Only the refund that pays back the last of an order makes it refunded.
+    (S.PAID, S.REFUNDED),
+    (S.SHIPPED, S.REFUNDED),
+    (S.DELIVERED, S.REFUNDED),
 }
-STAFF = SYSTEM - {(S.PENDING, S.PAID)}
+STAFF = SYSTEM - {
+    (S.PENDING, S.PAID),
+    (S.PAID, S.REFUNDED),
+    (S.SHIPPED, S.REFUNDED),
+    (S.DELIVERED, S.REFUNDED),
+}
 
 
 @pytest.mark.parametrize("source, target", list(itertools.product(S.values, repeat=2)))

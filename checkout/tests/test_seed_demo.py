@@ -8,8 +8,9 @@ from django.db.models import Max, Sum
 
 from catalog.demo_catalog import GENRES, demo_books
 from catalog.isbn import isbn_normalize
-from catalog.management.commands.seed_demo import DEFAULT_BOOK_COUNT, DEMO_ACCOUNTS
 from catalog.models import Book, Genre, StockMovement
+from checkout.management.commands.seed_demo import DEFAULT_BOOK_COUNT, DEMO_ACCOUNTS
+from orders.models import ShippingMethod, TaxRate
 
 User = get_user_model()
 
@@ -23,6 +24,8 @@ def _seed(books: int = DEFAULT_BOOK_COUNT) -> str:
 def _snapshot() -> dict:
     return {
         "genres": Genre.objects.count(),
+        "shipping_methods": list(ShippingMethod.objects.order_by("code").values_list("code", "base_price")),
+        "tax_rates": TaxRate.objects.count(),
         "books": Book.objects.count(),
         "movements": StockMovement.objects.count(),
         "users": list(User.objects.order_by("pk").values_list("email", "password", "is_staff")),
