@@ -9,6 +9,9 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+
+from core.page_shell import HOLES, hole_marker
 
 register = template.Library()
 
@@ -23,6 +26,18 @@ def url_exists(name: str, *args, **kwargs) -> bool:
     except NoReverseMatch:
         return False
     return True
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, template_name: str) -> str:
+    """The visitor's own part of a page (cart badge, account menu, messages): the template rendered
+    here, as `{% include %}` would, or, in a shared page's shell, a marker that core.page_shell fills
+    in per request."""
+    holes = context.get(HOLES)
+    if holes is not None:
+        holes.append(template_name)
+        return mark_safe(hole_marker(template_name))  # noqa: S308 (our own constant text)
+    return context.template.engine.get_template(template_name).render(context)
 
 
 @register.simple_tag
