@@ -18,6 +18,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests see every write at once; test_book_list_cache and test_search_hits turn these on.
 BOOK_LIST_CACHE_SECONDS = 0
 SEARCH_CACHE_SECONDS = 0
+INSIGHTS_PUSH_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
