@@ -37,6 +37,11 @@ def catalog_changed() -> None:
 
 
 def _bump() -> None:
-    global _read
     cache.set(KEY, uuid.uuid4().hex, None)
+    catalog_version_forget()
+
+
+def catalog_version_forget() -> None:
+    """Read the version from the shared cache next time (the tests clear that cache between tests)."""
+    global _read
     _read = (float("-inf"), "")
