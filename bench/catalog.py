@@ -19,7 +19,8 @@ The storefront's periodic commands are timed on the loaded data: `rebuild_search
 mean" vocabulary of every title, author and genre name), and, over 50,000 generated paid orders of three
 lines each, `refresh_bestsellers` (first run, then a run with nothing changed) and
 `refresh_related_books`. The search box's suggestions (`/search/suggest/?q=`) are measured for the
-first letters of common words and for one-letter typos ("Did you mean").
+first letters of common words and for one-letter typos ("Did you mean"). The shop's HTML pages are
+measured too (a random book's page, the catalog, a genre, a common word's search page; issue 17).
 
 Two servers are measured in turn. "production" runs the shipped settings: a page of the list is kept
 10 s per process (BOOK_LIST_CACHE_SECONDS) and a search's hits 60 s in the shared cache
@@ -424,6 +425,8 @@ def _scenarios() -> dict[str, list[tuple[str, list[str], dict]]]:
     common = [f"/api/books/?search={word}" for word in COMMON_WORDS]
     rare = [f"/api/books/?search={word}" for word in RARE_WORDS]
     typed, typos = _suggestion_paths()
+    pages = [f"/books/{pk}/" for pk in list(Book.objects.in_bulk(candidates))[:500]]
+    common_pages = [f"/?search={word}" for word in COMMON_WORDS]
     return {
         PRODUCTION: [
             ("floor: /api/ping/ (no database)", ["/api/ping/"], {}),
@@ -438,6 +441,10 @@ def _scenarios() -> dict[str, list[tuple[str, list[str], dict]]]:
             ("search: rare word, page cache missed", rare, {"unique": True}),
             ("suggest: as you type (3 letters)", typed, {}),
             ("suggest: typo, did you mean", typos, {}),
+            ("page: book /books/{random id}/", pages, {}),
+            ("page: catalog /", ["/"], {}),
+            ("page: genre /?genre=genre-7", ["/?genre=genre-7"], {}),
+            ("page: search common word", common_pages, {}),
         ],
         COLD: [
             ("cold: list, page of 20", ["/api/books/"], {}),
@@ -446,6 +453,7 @@ def _scenarios() -> dict[str, list[tuple[str, list[str], dict]]]:
             ("cold: search rare word", rare, {}),
             ("cold: suggest as you type", typed, {}),
             ("cold: suggest typo, did you mean", typos, {}),
+            ("cold: page: search common word", common_pages, {}),
             ("naive: search common word (icontains)", [naive + w for w in COMMON_WORDS], {"slow": True}),
             ("naive: search rare word (icontains)", [naive + w for w in RARE_WORDS], {"slow": True}),
         ],
@@ -603,6 +611,16 @@ def _verdicts(results: dict) -> None:
             if "page cache missed" in name or name.startswith("cold"):
                 speedup = naive["p50"] / max(results[name]["p50"], 1)
                 checks.append((f"{name}: >= 20x faster than naive (p50 {speedup:.0f}x)", speedup >= 20))
+    rate = results["detail: /api/books/{random id}/"]["rate"]
+    checks.append((f"detail: >= 50% of the /api/ping/ floor ({rate / ping:.0%})", rate >= ping / 2))
+    for name in (
+        "page: book /books/{random id}/",
+        "page: catalog /",
+        "page: genre /?genre=genre-7",
+        "page: search common word",
+    ):
+        rate = results[name]["rate"]
+        checks.append((f"{name}: >= 25% of the /api/ping/ floor ({rate / ping:.0%})", rate >= ping / 4))
     for name in (
         "suggest: as you type (3 letters)",
         "suggest: typo, did you mean",
