@@ -484,7 +484,8 @@ def _suggestion_paths() -> tuple[list[str], list[str]]:
 
 def _get(port: int, path: str) -> tuple[int, dict, dict]:
     status, headers, body = http_call(port, "GET", path, timeout=600)
-    return status, dict(headers), json.loads(body) if body else {}
+    is_json = (headers.get("Content-Type") or "").startswith("application/json")
+    return status, dict(headers), json.loads(body) if body and is_json else {}  # a shop page is HTML
 
 
 def _run_scenarios(args, scenarios: list, connections: int) -> dict:
