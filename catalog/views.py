@@ -132,13 +132,11 @@ def search_suggest(request):
 
 @require_safe
 def book_detail(request, book_id: int):
-    """The book page. An anonymous visitor's is the same for all of them, so served from the page cache
-    (catalog/page_cache.py); a logged-in shopper's shows their wishlist, notification and review, so it
-    is rendered for them. Each view is counted either way."""
-    if request.user.is_authenticated:
-        shell = _book_detail_shell(request, book_id)
-    else:
-        shell = shell_kept(request, "book", lambda: _book_detail_shell(request, book_id))
+    """The book page, served from the page cache (catalog/page_cache.py): what the shopper may do about
+    the book (wishlist, "Notify me", their review) is a personal part, drawn once into the anonymous
+    visitors' page and per request for a logged-in shopper. Each view is counted either way."""
+    page = "book" if request.user.is_authenticated else "book-anonymous"
+    shell = shell_kept(request, page, lambda: _book_detail_shell(request, book_id))
     if request.method == "GET":  # a link checker's HEAD is no shopper
         book_view_record(book_id=book_id)
     return shell_response(request, shell)
@@ -146,15 +144,12 @@ def book_detail(request, book_id: int):
 
 def _book_detail_shell(request, book_id: int) -> Shell:
     book = selectors.book_get_active(book_id=book_id)
-    user = request.user
     return shell_render(
         request,
         "catalog/book_detail.html",
         {
             "book": book,
             "genre_path": selectors.genre_path(book.genre) if book.genre else [],
-            "on_wishlist": selectors.wishlist_contains(user=user, book_id=book.pk),
-            "waiting_prebooking": selectors.prebooking_waiting_for(user=user, book_id=book.pk),
             "related": selectors.book_related(book=book),
         },
     )

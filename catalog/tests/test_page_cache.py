@@ -151,19 +151,26 @@ def test_a_change_that_bypasses_the_services_shows_within_the_lag(settings):
     assert price_shown(client.get(HOME)) == "$11.00"
 
 
-def test_a_logged_in_book_page_is_the_shoppers_own(kept):
-    book = BookFactory(stock=5)
-    Client().get(f"/books/{book.pk}/")  # an anonymous visitor's, kept
-    customer = UserFactory()
-    client = Client()
-    client.force_login(customer)
-    client.post(reverse("catalog:wishlist_add", args=[book.pk]))
+def test_a_kept_book_page_shows_each_shopper_their_own_wishlist_and_notification(kept):
+    book = BookFactory(stock=0)
+    anonymous = Client().get(f"/books/{book.pk}/").content.decode()
+    robin, sam = UserFactory(first_name="Robin"), UserFactory(first_name="Sam")
+    clients = {}
+    for user in (robin, sam):
+        clients[user] = Client()
+        clients[user].force_login(user)
+    clients[robin].post(reverse("catalog:wishlist_add", args=[book.pk]))
+    clients[robin].post(reverse("catalog:prebooking_create", args=[book.pk]))
 
-    page = client.get(f"/books/{book.pk}/").content.decode()
+    pages = {user: clients[user].get(f"/books/{book.pk}/").content.decode() for user in (robin, sam)}
 
-    assert "Remove from wishlist" in page
-    assert "to keep it on your wishlist" not in page
-    assert len(kept_pages()) == 1  # the anonymous one only
+    assert "Remove from wishlist" in pages[robin] and "Cancel notification" in pages[robin]
+    assert "Add to wishlist" in pages[sam] and "Notify me</button>" in pages[sam]
+    assert "to keep it on your wishlist" in anonymous and "to keep it on your wishlist" not in pages[sam]
+    shells = kept_pages()
+    assert len(shells) == 2  # one for anonymous visitors, one for every logged-in shopper
+    for shell in shells:
+        assert "Robin" not in shell and "Remove from wishlist" not in shell and "Add to wishlist" not in shell
 
 
 @pytest.mark.django_db(transaction=True)  # the counters wait for the commit

@@ -43,15 +43,17 @@ def _reversed(name: str, urlconf: str, prefix: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def personal(context, template_name: str) -> str:
-    """The visitor's own part of a page (cart badge, account menu, messages): the template rendered
-    here, as `{% include %}` would, or, in a shared page's shell, a marker that core.page_shell fills
-    in per request."""
+def personal(context, template_name: str, shared_when_anonymous: bool = False, **values) -> str:
+    """The visitor's own part of a page (cart badge, account menu, messages), given `values`: the
+    template rendered here, as `{% include ... with %}` would, or, in a shared page's shell, a marker
+    that core.page_shell fills in per request. `shared_when_anonymous`: the part is the same for every
+    anonymous visitor (a "Log in to …" link), so their shell has it rendered in place."""
     holes = context.get(HOLES)
-    if holes is not None:
-        holes.append(template_name)
-        return mark_safe(hole_marker(template_name))  # noqa: S308 (our own constant text)
-    return context.template.engine.get_template(template_name).render(context)
+    if holes is not None and not (shared_when_anonymous and not context["request"].user.is_authenticated):
+        holes.append((template_name, values))
+        return mark_safe(hole_marker(len(holes) - 1))  # noqa: S308 (our own constant text)
+    with context.push(values):
+        return context.template.engine.get_template(template_name).render(context)
 
 
 @register.simple_tag
