@@ -1,16 +1,16 @@
 """Shopper insights: counting what shoppers do, and moving the counts into daily tables.
 
-Recording (`book_view_record`, `cart_add_record`, `order_line_record`, `search_record`) costs no
-database write: each event adds 1 to this process's tally, and the tally is added to counters in the
-shared `default` cache at most every INSIGHTS_PUSH_SECONDS (`cache.add` for the day's first, then
+Recording (`book_view_record`, `cart_add_record`, `order_line_record`, `search_record`) costs no database
+write: each event adds 1 to this process's tally, and the tally is added to counters in the shared
+`default` cache by the first event after INSIGHTS_PUSH_SECONDS (`cache.add` for the day's first, then
 `cache.incr`, both atomic on Redis and on the local-memory cache; the database cache Django falls back to
-is exact only without concurrent writers). So a page view costs no cache round trip (several queries
-with the database cache); a process that is killed loses at most that many seconds of its counts, one
-that exits normally pushes them first. A counter is named by the day, the kind of
-event and the book id or the search query, never by who did it: no user, session or address is kept.
-The recording runs after the surrounding transaction commits (a rolled-back cart add or a retried
-checkout counts once or not at all), and a cache that fails is logged and never fails the shopper's
-request.
+is exact only without concurrent writers). So a page view costs no cache round trip (several queries with
+the database cache); a process that is killed loses the events of its last few seconds, one that exits
+normally pushes them first, and one that goes quiet pushes them with its next event (or exit). A counter
+is named by the day, the kind of event and the book id or the search query, never by who did it: no user,
+session or address is kept. The recording runs after the surrounding transaction commits (a rolled-back
+cart add or a retried checkout counts once or not at all), and a cache that fails is logged and never
+fails the shopper's request.
 
 Each day's counters are listed in the cache too (a counter of slots, and the slots), because a cache
 cannot list its keys. `insights_flush` (`manage.py flush_insights`; run it every few minutes from the
