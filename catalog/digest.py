@@ -8,6 +8,7 @@ retry) mails no one twice; a day with no low book mails nobody.
 """
 
 import logging
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -21,14 +22,14 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def low_stock_digest_send() -> int:
-    """Queue today's digest for each active staff member with an email address; returns how many
-    digests this run queued (0 when no book is low, or when today's went out already)."""
+def low_stock_digest_send(*, day: date | None = None) -> int:
+    """Queue the digest of `day` (today) for each active staff member with an email address; returns
+    how many this run queued (0 when no book is low, or when that day's went out already)."""
     books = list(low_stock_books())
     if not books:
         logger.info("low-stock digest: no book is low, nothing sent")
         return 0
-    day = timezone.localdate()
+    day = day or timezone.localdate()
     staff = get_user_model().objects.filter(is_staff=True, is_active=True).exclude(email="").order_by("pk")
     queued = 0
     for member in staff:
