@@ -289,3 +289,25 @@ def test_the_mail_leaves_through_a_real_smtp_server_as_one_multipart_message(
     assert "1 × Middlemarch at $9.99 = $9.99" in text and "$9.99" in html
     assert f"{SITE}/orders/{response.json()['id']}/" in text
     assert len(mail.outbox) == 0  # it went over SMTP, not to the test outbox
+
+
+@pytest.mark.stripe
+def test_cancelling_a_paid_order_mails_the_reason_and_the_refund_in_one_email(
+    order, user_client, api_client, stripe_api, mailoutbox, django_capture_on_commit_callbacks
+):
+    intent_id = user_client.post(f"/api/orders/{order.pk}/payment/").json()["payment_intent_id"]
+    assert stripe_api.pay(intent_id)["status"] == "succeeded"
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(api_client, event_body("payment_intent.succeeded", stripe_api.intent(intent_id)))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        order_cancel(order_id=order.pk, by_staff=True, reason="Damaged in our warehouse.")
+
+    message, text, html = _only_message(mailoutbox)
+    assert message.subject == f"Your order #{order.pk} has been cancelled"
+    assert_layout(text, html)
+    assert "Reason: Damaged in our warehouse." in text
+    assert "We are refunding $25.00 to your card" in text and "<strong>$25.00</strong>" in html
+    assert [refund["amount"] for refund in stripe_api.refunds(intent_id)] == [2500]
+    assert not EmailNotification.objects.filter(template="orders/email/refund_issued").exists()
