@@ -14,6 +14,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from accounts.services import email_verification_send, password_reset_mail
 from catalog.factories import BookFactory
 from catalog.services import preferences_update
 from checkout.factories import checkout_body, order_placed
@@ -311,3 +312,20 @@ def test_cancelling_a_paid_order_mails_the_reason_and_the_refund_in_one_email(
     assert "We are refunding $25.00 to your card" in text and "<strong>$25.00</strong>" in html
     assert [refund["amount"] for refund in stripe_api.refunds(intent_id)] == [2500]
     assert not EmailNotification.objects.filter(template="orders/email/refund_issued").exists()
+
+
+def test_account_mail_uses_the_layout_whatever_the_preferences(
+    user, mailoutbox, django_capture_on_commit_callbacks
+):
+    preferences_update(user=user, restock_alerts=False, review_invites=False, marketing_emails=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        password_reset_mail(email=user.email)
+        email_verification_send(user=user)
+
+    reset, verify = mailoutbox
+    for message, page in ((reset, "/accounts/password-reset/confirm/"), (verify, "/accounts/verify-email/")):
+        text, html = _parts(message)
+        assert_layout(text, html)
+        [link] = [link for link in LINK.findall(text) if link.startswith(SITE + page)]
+        assert f'href="{link}"' in html
