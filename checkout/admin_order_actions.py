@@ -169,7 +169,7 @@ def cancel_consequences(order: Order) -> list[str]:
             consequences.append(f"The use of coupon {order.coupon.code} is given back.")
     owed = order.total - order.refunded_total
     if order.status == OrderStatus.PAID and owed > 0 and payment_for_order(order=order) is not None:
-        consequences.append(f"{money(owed)} {order.currency} is refunded to the customer's card.")
+        consequences.append(f"{money(owed)} is refunded to the customer's card.")
     return consequences
 
 
@@ -326,7 +326,7 @@ class OrderActionsMixin:
             return self._refund_form_page(request, order, form)
         messages.success(
             request,
-            f"Refunded {money(refund.amount)} {refund.currency} of order {order.pk}; the customer was emailed.",
+            f"Refunded {money(refund.amount)} of order {order.pk}; the customer was emailed.",
         )
         return self._back(order)
 

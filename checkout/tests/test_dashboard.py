@@ -12,8 +12,8 @@ from accounts.factories import StaffFactory, UserFactory
 from catalog.factories import BookFactory
 from checkout.dashboard import dashboard_for
 from insights.models import DailyBookStats, DailySearchStats
-from orders.factories import OrderFactory, OrderItemFactory
 from notifications.models import EmailNotification, NotificationStatus
+from orders.factories import OrderFactory, OrderItemFactory
 from orders.models import Order, OrderStatus, ReturnRequest, ReturnStatus
 from payments.factories import PaymentFactory
 from payments.models import PaymentStatus, Refund
