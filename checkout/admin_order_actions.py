@@ -221,6 +221,9 @@ class OrderActionsMixin:
         order = Order.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         context = {
             "order_actions": self.order_actions(request, order) if order else [],
+            # Every field is read-only: the buttons above are the ways to change an order, not "Save".
+            "show_save": False,
+            "show_save_and_continue": False,
             **(extra_context or {}),
         }
         return super().change_view(request, object_id, form_url, context)

@@ -101,7 +101,7 @@ def test_order_change_form_edits_nothing(admin_client, order):
     address = order.shipping_address
     management = {
         f"{prefix}-{name}": "0"
-        for prefix in ("items", "payments", "status_changes", "shipments", "refunds", "returns")
+        for prefix in ("items", "payments", "shipments", "refunds", "returns")
         for name in ("TOTAL_FORMS", "INITIAL_FORMS")
     }
     response = admin_client.post(

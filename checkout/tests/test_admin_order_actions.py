@@ -111,6 +111,7 @@ def test_the_order_page_shows_customer_address_note_and_timeline(admin_client, p
     assert paid.user.email in page and reverse("admin:accounts_user_change", args=[paid.user_id]) in page
     assert "Ada Reader" in page  # the shipping address
     assert 'class="bo-timeline"' in page and "Stripe payment" in page
+    assert 'name="_save"' not in page  # a record: changed by its buttons only
 
 
 def test_a_button_of_another_status_is_refused_before_any_form(admin_client, pending, dune):

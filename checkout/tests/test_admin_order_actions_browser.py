@@ -2,7 +2,8 @@
 list, then a paid order (paid through localstripe) shipped with a carrier and tracking number, delivered
 and partly refunded with restock, each through its button and confirm page; a second order cancelled
 with a reason; a stock change with its reason in the ledger. axe-core finds no critical or serious
-violation on any page on the way."""
+violation on any page on the way. And a customer's return request approved into its prefilled refund,
+another rejected with a reason."""
 
 from decimal import Decimal
 
@@ -14,7 +15,9 @@ from catalog.factories import BookFactory
 from catalog.models import Book, StockMovement
 from checkout.factories import order_placed
 from checkout.services import payment_intent_for_order, stripe_webhook_receive
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderStatus, ReturnRequest, ReturnStatus
+from orders.returns import return_request_create
+from orders.services import order_deliver, order_ship
 from payments.models import Refund
 from payments.tests.helpers import event_body, sign
 from tests_browser import screenshot
@@ -139,3 +142,44 @@ def test_staff_ship_deliver_refund_and_cancel_orders_from_their_pages(page, keep
         StockMovement.Reason.RETURN,
         StockMovement.Reason.RESTOCK,
     ]
+
+
+def test_a_return_request_is_approved_into_a_prefilled_refund_or_rejected(page, keeper, stripe_api):
+    salt = BookFactory(title="The Salt Road", price=Decimal("12.50"), stock=6)
+    order = paid_through_stripe(order_placed(user=UserFactory(), lines=[(salt, 2)]), stripe_api)
+    order_ship(order_id=order.pk, carrier="dhl", tracking_number="JD0146")
+    order_deliver(order_id=order.pk)
+    first = return_request_create(
+        order_id=order.pk, lines=[{"book_id": salt.pk, "quantity": 1}], reason="Two by mistake."
+    )
+
+    page.goto("/admin/orders/returnrequest/?status__exact=requested")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    assert_accessible(page)
+    page.get_by_role("link", name=str(first.pk), exact=True).click()
+    answer = page.get_by_role("navigation", name="Answer the return request")
+    expect(answer.get_by_role("link")).to_have_text(["Approve: refund the return…", "Reject…"])
+    assert_accessible(page)
+
+    answer.get_by_role("link", name="Approve: refund the return…").click()
+    expect(page.get_by_label("Copies of “The Salt Road” to refund")).to_have_value("1")
+    expect(page.get_by_label("Put the refunded copies back in stock")).to_be_checked()
+    assert_accessible(page)
+    page.get_by_role("button", name="Review the refund").click()
+    expect(page.get_by_text(f"Return request {first.pk} is answered by this refund.")).to_be_visible()
+    confirm(page, "Confirm: refund $12.50")
+    expect(page.locator(".messagelist")).to_contain_text("Refunded $12.50")
+    assert ReturnRequest.objects.get(pk=first.pk).status == ReturnStatus.REFUNDED
+    assert Book.objects.get(pk=salt.pk).stock == 5
+
+    second = return_request_create(
+        order_id=order.pk, lines=[{"book_id": salt.pk, "quantity": 1}], reason="Changed my mind."
+    )
+    page.goto(f"/admin/orders/returnrequest/{second.pk}/change/")
+    page.get_by_role("link", name="Reject…").click()
+    assert_accessible(page)
+    page.get_by_label("Reason").fill("Opened and read.")
+    page.get_by_role("button", name="Reject").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"Return request {second.pk} rejected")
+    assert ReturnRequest.objects.get(pk=second.pk).status == ReturnStatus.REJECTED
+    assert Book.objects.get(pk=salt.pk).stock == 5
