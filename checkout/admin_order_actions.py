@@ -40,6 +40,7 @@ MAX_QUANTITY = 1_000_000
 
 
 class ShipForm(forms.Form):
+    carriers = list(TRACKING_URLS)  # suggested in the carrier input (a datalist); any other is accepted
     carrier = forms.CharField(
         max_length=CARRIER_MAX_LENGTH,
         help_text=f"{', '.join(TRACKING_URLS)} get a tracking link; any other carrier none.",
@@ -289,7 +290,6 @@ class OrderActionsMixin:
                 action=action,
                 form=form,
                 consequences=CONSEQUENCES[action.slug](order),
-                carriers=list(TRACKING_URLS),
             )
 
         view.__name__ = f"order_{action.slug}_view"
