@@ -68,7 +68,7 @@ class RefundForm(forms.Form):
     reason, and the return request it answers, if any. How many may be refunded is the service's rule
     (said beside each line here), so asking for too many is its refusal, not the form's."""
 
-    restock = forms.BooleanField(required=False, label="Put the refunded copies back in stock")
+    restock = forms.BooleanField(required=False, label="Restock: put the refunded copies back in stock")
     reason = forms.CharField(
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -85,7 +85,7 @@ class RefundForm(forms.Form):
                 max_value=MAX_QUANTITY,
                 required=False,
                 initial=0,
-                label=f"Copies of “{item.title}” to refund",
+                label=f"“{item.title}”: quantity to refund",
                 help_text=f"{item.quantity - item.refunded_quantity} of {item.quantity} not refunded yet.",
             )
         if order.shipping and not order.shipping_refunded:

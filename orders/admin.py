@@ -271,13 +271,19 @@ class ReturnRequestAdmin(admin.ModelAdmin):
             and return_request.status == ReturnStatus.REQUESTED
             and self.has_change_permission(request, return_request)
         )
-        context = {
-            "refund_url": return_refund_url(return_request) if answerable else None,
-            "reject_url": reverse("admin:orders_returnrequest_reject", args=[object_id])
+        buttons = (
+            [
+                {
+                    "label": "Approve: refund the return…",
+                    "url": reverse("admin:orders_order_refund", args=[return_request.order_id]),
+                    "query": [("return", return_request.pk)],
+                },
+                {"label": "Reject…", "url": reverse("admin:orders_returnrequest_reject", args=[object_id])},
+            ]
             if answerable
-            else None,
-            **(extra_context or {}),
-        }
+            else []
+        )
+        context = {"answer_buttons": buttons, **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)
 
     def _reject_page(self, request, form, requests, action=""):

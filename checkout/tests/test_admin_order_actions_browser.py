@@ -73,14 +73,14 @@ def test_staff_ship_deliver_refund_and_cancel_orders_from_their_pages(page, keep
     page.goto("/admin/orders/order/")
     page.get_by_role("link", name=str(first.pk), exact=True).click()
     actions = page.get_by_role("navigation", name="Order actions")
-    expect(actions.get_by_role("link")).to_have_text(["Ship…", "Cancel order…", "Refund…"])
+    expect(actions.get_by_role("button")).to_have_text(["Ship…", "Cancel order…", "Refund…"])
     expect(page.locator(".bo-timeline")).to_contain_text("Paid")
     expect(page.locator(".field-customer")).to_contain_text("reader@example.com")
     screenshot(page, "admin-order-paid")
     assert_accessible(page)
 
     # Ship, with the carrier and tracking number.
-    actions.get_by_role("link", name="Ship…").click()
+    actions.get_by_role("button", name="Ship…").click()
     page.get_by_label("Carrier").fill("UPS")
     page.get_by_label("Tracking number").fill("1z999aa10123456784")
     screenshot(page, "admin-order-ship-confirm")
@@ -88,20 +88,20 @@ def test_staff_ship_deliver_refund_and_cancel_orders_from_their_pages(page, keep
     expect(page.locator(".messagelist")).to_contain_text(f"Order {first.pk} shipped")
     expect(page.locator(".bo-timeline")).to_contain_text("Shipped")
     expect(page.get_by_text("https://www.ups.com/track?tracknum=1Z999AA10123456784")).to_be_visible()
-    expect(actions.get_by_role("link")).to_have_text(["Mark delivered…", "Refund…"])
+    expect(actions.get_by_role("button")).to_have_text(["Mark delivered…", "Refund…"])
     assert_accessible(page)
 
     # Deliver.
-    actions.get_by_role("link", name="Mark delivered…").click()
+    actions.get_by_role("button", name="Mark delivered…").click()
     confirm(page, "Confirm: mark delivered")
     expect(page.locator(".messagelist")).to_contain_text(f"Order {first.pk} delivered")
-    expect(actions.get_by_role("link")).to_have_text(["Refund…"])
+    expect(actions.get_by_role("button")).to_have_text(["Refund…"])
 
     # Refund one copy, back in stock: the form, the amounts, then the refund.
-    actions.get_by_role("link", name="Refund…").click()
+    actions.get_by_role("button", name="Refund…").click()
     assert_accessible(page)
-    page.get_by_label("Copies of “The Salt Road” to refund").fill("1")
-    page.get_by_label("Put the refunded copies back in stock").check()
+    page.get_by_label("“The Salt Road”: quantity to refund").fill("1")
+    page.get_by_label("Restock: put the refunded copies back in stock").check()
     page.get_by_label("Reason").fill("One copy arrived damaged.")
     page.get_by_role("button", name="Review the refund").click()
     expect(page.locator("tfoot")).to_contain_text("$12.50")
@@ -117,7 +117,7 @@ def test_staff_ship_deliver_refund_and_cancel_orders_from_their_pages(page, keep
 
     # The second order: cancelled with the reason the customer reads.
     page.goto(f"/admin/orders/order/{second.pk}/change/")
-    actions.get_by_role("link", name="Cancel order…").click()
+    actions.get_by_role("button", name="Cancel order…").click()
     expect(page.get_by_text("1 × “Odes” go back to stock.")).to_be_visible()
     expect(page.get_by_text("is refunded to the customer's card")).to_be_visible()
     page.get_by_label("Reason").fill("The book is out of print.")
@@ -158,12 +158,12 @@ def test_a_return_request_is_approved_into_a_prefilled_refund_or_rejected(page, 
     assert_accessible(page)
     page.get_by_role("link", name=str(first.pk), exact=True).click()
     answer = page.get_by_role("navigation", name="Answer the return request")
-    expect(answer.get_by_role("link")).to_have_text(["Approve: refund the return…", "Reject…"])
+    expect(answer.get_by_role("button")).to_have_text(["Approve: refund the return…", "Reject…"])
     assert_accessible(page)
 
-    answer.get_by_role("link", name="Approve: refund the return…").click()
-    expect(page.get_by_label("Copies of “The Salt Road” to refund")).to_have_value("1")
-    expect(page.get_by_label("Put the refunded copies back in stock")).to_be_checked()
+    answer.get_by_role("button", name="Approve: refund the return…").click()
+    expect(page.get_by_label("“The Salt Road”: quantity to refund")).to_have_value("1")
+    expect(page.get_by_label("Restock: put the refunded copies back in stock")).to_be_checked()
     assert_accessible(page)
     page.get_by_role("button", name="Review the refund").click()
     expect(page.get_by_text(f"Return request {first.pk} is answered by this refund.")).to_be_visible()
@@ -176,7 +176,7 @@ def test_a_return_request_is_approved_into_a_prefilled_refund_or_rejected(page, 
         order_id=order.pk, lines=[{"book_id": salt.pk, "quantity": 1}], reason="Changed my mind."
     )
     page.goto(f"/admin/orders/returnrequest/{second.pk}/change/")
-    page.get_by_role("link", name="Reject…").click()
+    page.get_by_role("button", name="Reject…").click()
     assert_accessible(page)
     page.get_by_label("Reason").fill("Opened and read.")
     page.get_by_role("button", name="Reject").click()
