@@ -487,3 +487,16 @@ def test_approving_several_returns_at_once_is_refused(
 
     assert shown == [("error", "Select one open return request to refund: each is its own refund.")]
     assert not Refund.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["ship", "deliver", "cancel", "refund"])
+def test_an_order_that_does_not_exist_is_404_however_big_its_number(admin_client, action):
+    for order_id in (987654, 10**30):
+        response = admin_client.get(f"/admin/orders/order/{order_id}/{action}/")
+
+        assert response.status_code == 404
+    assert admin_client.get(f"/admin/orders/order/{10**30}/change/").status_code == 302  # "does not exist"
+    assert (
+        admin_client.get(f"/admin/orders/returnrequest/{10**30}/change/").status_code == 302
+    )  # "does not exist"
+    assert admin_client.get(f"/admin/orders/returnrequest/{10**30}/reject/").status_code == 404
