@@ -126,8 +126,9 @@ class OrderAction:
     label: str
     allowed: Callable[[Order], bool]
     form: type[forms.Form]
-    # (order, actor, cleaned data) → what happened, for the success message; the refund has its own view
-    run: Callable[..., str] | None = None
+    # The refund has its own view (two steps) and neither of these:
+    run: Callable[..., str] | None = None  # (order, actor, cleaned data) → the success message
+    consequences: Callable[[Order], list[str]] | None = None  # what will happen, for the confirm page
 
 
 def _ship(order, actor, data) -> str:
@@ -149,14 +150,6 @@ def _moves_to(status: str) -> Callable[[Order], bool]:
     return lambda order: can_transition(order.status, status, by_staff=True)
 
 
-ACTIONS = [
-    OrderAction("ship", "Ship…", _moves_to(OrderStatus.SHIPPED), ShipForm, _ship),
-    OrderAction("deliver", "Mark delivered…", _moves_to(OrderStatus.DELIVERED), DeliverForm, _deliver),
-    OrderAction("cancel", "Cancel order…", _moves_to(OrderStatus.CANCELLED), CancelForm, _cancel),
-]
-REFUND = OrderAction("refund", "Refund…", lambda order: order.status in REFUNDABLE_STATUSES, RefundForm)
-
-
 def cancel_consequences(order: Order) -> list[str]:
     """What cancelling the order does, as `order_cancel` does it, for the confirm page."""
     consequences = ["The order becomes cancelled; the customer is emailed the reason."]
@@ -174,17 +167,35 @@ def cancel_consequences(order: Order) -> list[str]:
     return consequences
 
 
-CONSEQUENCES: dict[str, Callable[[Order], list[str]]] = {
-    "ship": lambda order: [
+def ship_consequences(order: Order) -> list[str]:
+    return [
         "The order becomes shipped, with this carrier and tracking number.",
         "The customer is emailed the tracking details (a tracking link for the carriers listed).",
-    ],
-    "deliver": lambda order: [
+    ]
+
+
+def deliver_consequences(order: Order) -> list[str]:
+    return [
         "The order becomes delivered.",
         "The customer is invited to review the books, and may ask to return them from now on.",
-    ],
-    "cancel": cancel_consequences,
-}
+    ]
+
+
+ACTIONS = [
+    OrderAction("ship", "Ship…", _moves_to(OrderStatus.SHIPPED), ShipForm, _ship, ship_consequences),
+    OrderAction(
+        "deliver",
+        "Mark delivered…",
+        _moves_to(OrderStatus.DELIVERED),
+        DeliverForm,
+        _deliver,
+        deliver_consequences,
+    ),
+    OrderAction(
+        "cancel", "Cancel order…", _moves_to(OrderStatus.CANCELLED), CancelForm, _cancel, cancel_consequences
+    ),
+]
+REFUND = OrderAction("refund", "Refund…", lambda order: order.status in REFUNDABLE_STATUSES, RefundForm)
 
 
 class OrderActionsMixin:
@@ -289,7 +300,7 @@ class OrderActionsMixin:
                 title=f"{action.label[:-1]}: order {order.pk}",
                 action=action,
                 form=form,
-                consequences=CONSEQUENCES[action.slug](order),
+                consequences=action.consequences(order),
             )
 
         view.__name__ = f"order_{action.slug}_view"
