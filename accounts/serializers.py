@@ -78,6 +78,35 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
+class SocialLoginSerializer(serializers.Serializer):
+    """What a REST client brings back from the provider's authorization-code flow."""
+
+    code = serializers.CharField(max_length=2048, help_text="The authorization code the provider returned.")
+    redirect_uri = serializers.URLField(
+        max_length=2048, help_text="The redirect_uri the client sent the user to the provider with."
+    )
+    code_verifier = serializers.CharField(
+        max_length=128,
+        required=False,
+        allow_blank=True,
+        help_text="PKCE: the verifier of the code_challenge (S256) the authorization request carried.",
+    )
+
+
+class SocialAccountSerializer(serializers.Serializer):
+    """A Google or GitHub account that signs the caller in."""
+
+    id = serializers.IntegerField()
+    provider = serializers.ChoiceField(choices=["google", "github"])
+    email = serializers.SerializerMethodField()
+    connected_at = serializers.DateTimeField(source="date_joined")
+    last_login = serializers.DateTimeField()
+
+    def get_email(self, account) -> str:
+        """The address the provider gave when the account was last used ("" if none)."""
+        return str(account.extra_data.get("email") or "")
+
+
 class RefreshSerializer(serializers.Serializer):
     refresh = serializers.CharField(max_length=2048)
 

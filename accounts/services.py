@@ -24,6 +24,7 @@ from .login_throttle import (
     password_check_begin,
     password_check_succeeded,
 )
+from .social import social_accounts_forget
 
 User = get_user_model()
 
@@ -245,7 +246,7 @@ def user_close_check(*, user: User) -> None:
 @transaction.atomic
 def user_anonymise(*, user: User) -> None:
     """Close the account for good: no email, names or password remain, nobody can log in with it, and
-    every login (with its address and browser) is forgotten. Orders and reviews keep pointing at the row,
+    every login (with its address and browser) and connected Google/GitHub account is forgotten. Orders and reviews keep pointing at the row,
     for the shop's records."""
     user_close_check(user=user)
     # Random, so nobody can have registered the name or address first (both are unique).
@@ -261,4 +262,5 @@ def user_anonymise(*, user: User) -> None:
         updated_at=timezone.now(),
     )
     login_sessions_forget(user=user)
+    social_accounts_forget(user=user)
     user.refresh_from_db()
