@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from .models import LoginSession
+from .social import social_account_name
 
 User = get_user_model()
 
@@ -98,13 +99,13 @@ class SocialAccountSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     provider = serializers.ChoiceField(choices=["google", "github"])
-    email = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField()
     connected_at = serializers.DateTimeField(source="date_joined")
     last_login = serializers.DateTimeField()
 
-    def get_email(self, account) -> str:
-        """The address the provider gave when the account was last used ("" if none)."""
-        return str(account.extra_data.get("email") or "")
+    def get_name(self, account) -> str:
+        """The account at the provider, as it was when last used: Google's email, GitHub's login."""
+        return social_account_name(account)
 
 
 class RefreshSerializer(serializers.Serializer):

@@ -190,6 +190,12 @@ def social_accounts_of(*, user) -> QuerySet:
     return SocialAccount.objects.filter(user=user).order_by("provider", "id")
 
 
+def social_account_name(account) -> str:
+    """The account at the provider, as it was when last used: Google's email, GitHub's login."""
+    data = account.extra_data or {}
+    return str(data.get("email") or data.get("login") or "")
+
+
 @transaction.atomic
 def social_account_unlink(*, user, account_id: int) -> None:
     """Disconnect one of the user's provider accounts, unless it is their last way to sign in (no

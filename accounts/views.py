@@ -234,7 +234,11 @@ def sessions_revoke_others_view(request):
 @require_GET
 def social_accounts_view(request):
     accounts = [
-        (account, social.PROVIDERS.get(account.provider, account.provider))
+        (
+            account,
+            social.PROVIDERS.get(account.provider, account.provider),
+            social.social_account_name(account),
+        )
         for account in social.social_accounts_of(user=request.user)
     ]
     return render(request, "accounts/social_accounts.html", {"accounts": accounts})
