@@ -8,7 +8,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
@@ -26,6 +26,34 @@ from .rate_limits import ScopeRateThrottle
 TOKEN_REVOKED = "token_revoked"
 
 User = get_user_model()
+
+
+# POST /api/auth/social/{google,github}/: one route per provider, so the path holds no free-form part.
+SOCIAL_LOGIN_SCHEMA = {
+    "request": serializers.SocialLoginSerializer,
+    "responses": {
+        200: serializers.TokenPairSerializer,
+        400: bad_request("social_code_invalid"),
+        403: refusal(
+            "email_not_verified",
+            "forbidden",
+            description=(
+                "The provider has not verified the account's email (`email_not_verified`), or the account "
+                "is staff or deactivated (`forbidden`)."
+            ),
+        ),
+        404: refusal("not_found", description="The shop has no credentials for this provider."),
+        503: refusal("provider_unavailable", "busy", description="The provider is not answering."),
+    },
+    "description": (
+        "Authorization-code flow (PKCE S256 when the client used it): the client sends its user to the "
+        "provider, then posts the code it got back with the same `redirect_uri` (and its `code_verifier`). "
+        "400 `social_code_invalid` when the provider refuses them (a wrong, expired or used code, or "
+        "another `redirect_uri` or verifier). A provider account already connected opens its shop account; "
+        "otherwise a verified email of an existing account connects to it, and a new one creates an "
+        "account. The tokens are a login like the password login's (`/api/users/me/sessions/`)."
+    ),
+}
 
 
 class AuthViewSet(viewsets.GenericViewSet):
@@ -65,43 +93,19 @@ class AuthViewSet(viewsets.GenericViewSet):
             raise exceptions.AuthenticationFailed("No active account found with the given credentials.")
         return Response(self._token_login(request, user, ip=ip))
 
-    @extend_schema(
-        request=serializers.SocialLoginSerializer,
-        parameters=[
-            OpenApiParameter(
-                "provider",
-                str,
-                OpenApiParameter.PATH,
-                enum=list(social.PROVIDERS),
-                description="The provider.",
-            )
-        ],
-        responses={
-            200: serializers.TokenPairSerializer,
-            400: bad_request("social_code_invalid"),
-            403: refusal(
-                "email_not_verified",
-                "forbidden",
-                description=(
-                    "The provider has not verified the account's email (`email_not_verified`), or the "
-                    "account is staff or deactivated (`forbidden`)."
-                ),
-            ),
-            404: refusal("not_found", description="No such provider, or the shop has no credentials for it."),
-            503: refusal("provider_unavailable", "busy", description="The provider is not answering."),
-        },
-        description=(
-            "Sign in with Google or GitHub (authorization-code flow, PKCE S256 when the client used it): the "
-            "client sends its user to the provider, then posts the code it got back. A provider account "
-            "already connected opens its shop account; otherwise a verified email of an existing account "
-            "connects to it, and a new one creates an account. The tokens are a login like the password "
-            "login's (`/api/users/me/sessions/`)."
-        ),
-    )
-    @action(detail=False, methods=["post"], url_path=r"social/(?P<provider>[a-z0-9_-]{1,30})")
-    def social(self, request, provider=None):
+    @extend_schema(**SOCIAL_LOGIN_SCHEMA, summary="Sign in with Google")
+    @action(detail=False, methods=["post"], url_path="social/google")
+    def social_google(self, request):
+        return self._social_login(request, "google")
+
+    @extend_schema(**SOCIAL_LOGIN_SCHEMA, summary="Sign in with GitHub")
+    @action(detail=False, methods=["post"], url_path="social/github")
+    def social_github(self, request):
+        return self._social_login(request, "github")
+
+    def _social_login(self, request, provider_id: str):
         data = self._valid(serializers.SocialLoginSerializer, request)
-        user = social.social_token_login(request=request._request, provider_id=provider, **data)
+        user = social.social_token_login(request=request._request, provider_id=provider_id, **data)
         return Response(self._token_login(request, user, ip=client_ip(request)))
 
     @staticmethod

@@ -154,7 +154,11 @@ def social_login_resolve(*, sociallogin):
             user.email_verified = True
     sociallogin.user = user
     sociallogin.account.user = user
-    sociallogin.account.save()
+    try:
+        with transaction.atomic():
+            sociallogin.account.save()
+    except IntegrityError as exc:  # the same provider account, connected by a sign-in a moment ago
+        raise ServiceBusy("Your sign-in could not be completed just now. Please try again.") from exc
     return user
 
 
