@@ -18,6 +18,8 @@ A provider without both credentials in settings does not exist as far as the sho
 button, and its pages and endpoint answer 404.
 """
 
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialAccount
@@ -85,11 +87,11 @@ def social_provider_check(provider_id: str) -> None:
 
 def social_sign_in_origins() -> list[str]:
     """The origins the sign-in buttons' forms are redirected to (the pages' CSP must let them)."""
-    origins = []
-    for provider_id, _ in social_providers_configured():
-        scheme, _, rest = settings.SOCIALACCOUNT_PROVIDERS[provider_id]["AUTHORIZE_URL"].partition("://")
-        origins.append(f"{scheme}://{rest.split('/', 1)[0]}")
-    return origins
+    authorize = (
+        urlsplit(settings.SOCIALACCOUNT_PROVIDERS[provider_id]["AUTHORIZE_URL"])
+        for provider_id, _ in social_providers_configured()
+    )
+    return [f"{url.scheme}://{url.netloc}" for url in authorize]
 
 
 # --- Which account a sign-in opens -----------------------------------------------------------------
