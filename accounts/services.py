@@ -191,8 +191,10 @@ def password_reset_request(*, email: str) -> None:
 
 
 def password_reset_mail(*, email: str) -> None:
+    """Also for an account made by a Google/GitHub sign-in, which has no password yet: this is how it
+    sets one (the provider verified the address the link goes to)."""
     user = User.objects.filter(email__iexact=User.objects.normalize_email(email), is_active=True).first()
-    if user is None or not user.has_usable_password():
+    if user is None:
         return
     _link_mail(
         user=user,

@@ -33,37 +33,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from requests import RequestException
 
-from core.errors import BusinessError, Forbidden, NotFound, ServiceBusy
+from core.errors import Forbidden, NotFound, ServiceBusy
+
+from .exceptions import EmailNotVerified, LastSignInMethod, ProviderUnavailable, SocialCodeInvalid
 
 User = get_user_model()
 
 PROVIDERS = {"google": "Google", "github": "GitHub"}
-
-
-class SocialCodeInvalid(BusinessError):
-    status_code = 400
-    code = "social_code_invalid"
-    default_detail = (
-        "The provider refused this sign-in code: it is wrong, expired or already used, or the redirect_uri "
-        "or code_verifier does not match the ones of the sign-in."
-    )
-
-
-class ProviderUnavailable(BusinessError):
-    status_code = 503
-    code = "provider_unavailable"
-    default_detail = "The sign-in provider is not answering right now. Please try again in a moment."
-
-
-class EmailNotVerified(Forbidden):
-    code = "email_not_verified"
-
-
-class LastSignInMethod(BusinessError):
-    code = "last_sign_in_method"
-    default_detail = (
-        "This is the only way left to sign in to your account: set a password before disconnecting it."
-    )
 
 
 # --- Providers -------------------------------------------------------------------------------------

@@ -3,17 +3,19 @@ provider (tests_support/oauth_provider.py), the linking rules, and /api/users/me
 
 import base64
 import hashlib
+import re
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+from django.core import mail
 from rest_framework.test import APIClient
 
 from accounts.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
 from accounts.models import LoginSession
 from accounts.services import user_anonymise, user_deactivate
 
-from .helpers import bearer, me_status, refresh, token_pair
+from .helpers import bearer, login, me_status, refresh, token_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +254,7 @@ def test_the_caller_sees_and_disconnects_their_connected_accounts(oauth_provider
     assert SocialAccount.objects.filter(pk=theirs.pk).exists()
 
 
-def test_the_last_way_to_sign_in_cannot_be_disconnected(oauth_provider):
+def test_the_last_way_to_sign_in_cannot_be_disconnected(oauth_provider, django_capture_on_commit_callbacks):
     oauth_provider.sign_in_as("google", uid="g-2", email="only@example.com")
     pair = social_login("google", oauth_provider).json()
     oauth_provider.sign_in_as("github", uid="2", email="only@example.com")
@@ -267,3 +269,13 @@ def test_the_last_way_to_sign_in_cannot_be_disconnected(oauth_provider):
 
     assert refused.status_code == 409 and refused.json()["code"] == "last_sign_in_method"
     assert SocialAccount.objects.filter(pk=google["id"]).exists()
+
+    # A password set through the reset link (mailed to the address Google verified) frees the last one.
+    with django_capture_on_commit_callbacks(execute=True):
+        APIClient().post("/api/auth/password-reset/", {"email": "only@example.com"}, format="json")
+    link = mail.outbox[-1].body
+    reset = {name: re.search(rf"{name}:\s+(\S+)", link).group(1) for name in ("uid", "token")}
+    new_password = {"new_password": "violet-tugboat-meridian-77"}
+    assert APIClient().post("/api/auth/password-reset/confirm/", {**reset, **new_password}).status_code == 204
+    client = bearer(login("only@example.com", "violet-tugboat-meridian-77").json()["access"])
+    assert client.delete(f"{ACCOUNTS_URL}{google['id']}/").status_code == 204
