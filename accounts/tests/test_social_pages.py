@@ -110,6 +110,7 @@ def test_a_new_shopper_signs_in_and_gets_an_account_and_a_browser_login(client, 
     response = sign_in(client, provider_id, next="/cart/")
 
     assert response.status_code == 302 and response["Location"] == "/cart/"
+    assert messages_of(response) == ["Welcome back, Mary."]  # in the words of the password login
     user = User.objects.get(email="new@example.com")
     assert logged_in_user(client) == "new@example.com"
     assert user.first_name == "Mary" and not user.has_usable_password()
