@@ -259,7 +259,7 @@ class SocialAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return SocialAccount.objects.none()
-        return social.social_accounts_of(user=self.request.user)
+        return selectors.social_account_list(user=self.request.user)
 
     @extend_schema(
         responses={

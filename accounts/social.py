@@ -29,13 +29,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from requests import RequestException
 
 from core.errors import Forbidden, NotFound, ServiceBusy
 
 from .exceptions import EmailNotVerified, LastSignInMethod, ProviderUnavailable, SocialCodeInvalid
+from .selectors import social_account_list
 
 User = get_user_model()
 
@@ -168,10 +168,6 @@ def social_token_login(*, request, provider_id: str, code: str, redirect_uri: st
 # --- Connected accounts ----------------------------------------------------------------------------
 
 
-def social_accounts_of(*, user) -> QuerySet:
-    return SocialAccount.objects.filter(user=user).order_by("provider", "id")
-
-
 def social_account_name(account) -> str:
     """The account at the provider, as it was when last used: Google's email, GitHub's login."""
     data = account.extra_data or {}
@@ -183,7 +179,7 @@ def social_account_unlink(*, user, account_id: int) -> None:
     """Disconnect one of the user's provider accounts, unless it is their last way to sign in (no
     usable password and no other provider): LastSignInMethod (409)."""
     locked = User.objects.select_for_update().get(pk=user.pk)  # two disconnects in a row, not at once
-    accounts = list(social_accounts_of(user=locked))
+    accounts = list(social_account_list(user=locked))
     account = next((account for account in accounts if account.pk == account_id), None)
     if account is None:
         raise NotFound("No such connected account.")

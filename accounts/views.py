@@ -24,7 +24,7 @@ from core.forms import form_add_service_errors
 from core.page_errors import page_action
 from core.redirects import safe_next_url
 
-from . import address_book, forms, login_sessions, services, social
+from . import address_book, forms, login_sessions, selectors, services, social
 from .login_throttle import client_ip
 from .rate_limits import rate_limited
 
@@ -238,7 +238,7 @@ def social_accounts_view(request):
             social.PROVIDERS.get(account.provider, account.provider),
             social.social_account_name(account),
         )
-        for account in social.social_accounts_of(user=request.user)
+        for account in selectors.social_account_list(user=request.user)
     ]
     return render(request, "accounts/social_accounts.html", {"accounts": accounts})
 
