@@ -12,7 +12,8 @@ browser flow (allauth's views, through the adapter) and the API (`social_token_l
   counts as verifying the shop account's email);
 - a new email creates an account (unique username, no password) and connects it;
 - staff accounts never sign in this way (password and admin only), nor do deactivated ones; a closed
-  account's connections were forgotten with it (`social_accounts_forget`), so its email opens nothing.
+  account's connections are forgotten with it (`social_accounts_forget`), so no sign-in reaches it
+  again (the same provider account would start a new one).
 
 A provider without both credentials in settings does not exist as far as the shop is concerned: no
 button, and its pages and endpoint answer 404.
