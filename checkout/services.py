@@ -26,7 +26,7 @@ from core.db import with_lock_retry
 from core.errors import ServiceBusy
 from insights.services import order_line_record
 from notifications.services import email_notify
-from orders.exceptions import OrderNotRefundable, RefundExceedsPaid
+from orders.exceptions import OrderNotPayable, OrderNotRefundable, RefundExceedsPaid
 from orders.models import REFUNDABLE_STATUSES, Order, OrderItem, OrderStatus
 from orders.pricing import amount_paid, refund_share
 from orders.returns import return_reason_clean, return_request_lock_for_refund, return_request_mark_refunded
@@ -486,7 +486,8 @@ def _on_succeeded(intent: IntentSnapshot) -> str:
 
 
 def _on_failed(intent: IntentSnapshot) -> str:
-    """A declined attempt: recorded on the payment; the order stays pending and payable until pay_by."""
+    """A declined attempt: recorded on the payment; the order stays pending and payable until pay_by,
+    and the customer is emailed a link to try again (unless the order can no longer be paid)."""
     payment = payment_lock_for_intent(intent)
     if payment is None:
         logger.warning("payment intent %s failed but is not one of ours", intent.id)
@@ -498,6 +499,18 @@ def _on_failed(intent: IntentSnapshot) -> str:
         return f"ignored: already {payment.status}"
     payment_status_set(payment, PaymentStatus.FAILED, reason=intent.failure_reason or "The payment failed.")
     logger.info("order %s: payment %s failed: %s", payment.order_id, intent.id, payment.failure_reason)
+    order = payment.order
+    try:
+        order_check_payable(order)
+    except OrderNotPayable:
+        return "payment failed"  # cancelled, expired or paid meanwhile: nothing left to retry
+    # One email per payment attempt (paying again makes a new Payment), however often Stripe reports it.
+    email_notify(
+        key=f"payment:{payment.pk}:failed",
+        template="payments/email/payment_failed",
+        to=order.user.email,
+        context={"order": order, "payment": payment, "user": order.user},
+    )
     return "payment failed"
 
 

@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.rebuild_search_terms",
         "schedule": crontab(hour=3, minute=30),
     },
+    "send-low-stock-digest": {
+        "task": "catalog.tasks.send_low_stock_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
