@@ -8,8 +8,13 @@ from accounts.tokens import token_pair_for_user
 
 # Chromium + Playwright fixtures (`browser`, `page`) for tests marked `browser`; a real localstripe
 # (`stripe_api`, `stripe_live`, `stripe_down`) for tests marked `stripe`; a real SMTP server
-# (`smtp_server`) that tests can take down and bring back.
-pytest_plugins = ["tests_browser.fixtures", "tests_support.localstripe", "tests_support.smtp"]
+# (`smtp_server`) that tests can take down and bring back; a local Google and GitHub (`oauth_provider`).
+pytest_plugins = [
+    "tests_browser.fixtures",
+    "tests_support.localstripe",
+    "tests_support.smtp",
+    "tests_support.oauth_provider",
+]
 
 
 @pytest.fixture(autouse=True)

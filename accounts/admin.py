@@ -1,3 +1,5 @@
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -8,6 +10,13 @@ from . import services
 from .models import Address
 
 User = get_user_model()
+
+# allauth's admin pages would write around the shop's services (accounts.social): its email table is
+# unused (the email is the user's own field), credentials come from the environment, provider tokens
+# are not kept, and connections are the user's to make and end.
+for _model in (EmailAddress, SocialApp, SocialToken, SocialAccount):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(User)

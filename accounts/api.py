@@ -4,6 +4,7 @@
 apps (cancelled orders, closing the account) and is what the URLs route to.
 """
 
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import update_last_login
 from django_filters import rest_framework as filters
@@ -15,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from core.filters import FilterSet, StrictBooleanFilter
-from core.schema import refusal
+from core.schema import bad_request, refusal
 
-from . import address_book, login_sessions, selectors, serializers, services, tokens
+from . import address_book, login_sessions, selectors, serializers, services, social, tokens
 from .login_throttle import client_ip
 from .models import Address, LoginSession
 from .rate_limits import ScopeRateThrottle
@@ -25,6 +26,34 @@ from .rate_limits import ScopeRateThrottle
 TOKEN_REVOKED = "token_revoked"
 
 User = get_user_model()
+
+
+# POST /api/auth/social/{google,github}/: one route per provider, so the path holds no free-form part.
+SOCIAL_LOGIN_SCHEMA = {
+    "request": serializers.SocialLoginSerializer,
+    "responses": {
+        200: serializers.TokenPairSerializer,
+        400: bad_request("social_code_invalid"),
+        403: refusal(
+            "email_not_verified",
+            "forbidden",
+            description=(
+                "The provider has not verified the account's email (`email_not_verified`), or the account "
+                "is staff or deactivated (`forbidden`)."
+            ),
+        ),
+        404: refusal("not_found", description="The shop has no credentials for this provider."),
+        503: refusal("provider_unavailable", "busy", description="The provider is not answering."),
+    },
+    "description": (
+        "Authorization-code flow (PKCE S256 when the client used it): the client sends its user to the "
+        "provider, then posts the code it got back with the same `redirect_uri` (and its `code_verifier`). "
+        "400 `social_code_invalid` when the provider refuses them (a wrong, expired or used code, or "
+        "another `redirect_uri` or verifier). A provider account already connected opens its shop account; "
+        "otherwise a verified email of an existing account connects to it, and a new one creates an "
+        "account. The tokens are a login like the password login's (`/api/users/me/sessions/`)."
+    ),
+}
 
 
 class AuthViewSet(viewsets.GenericViewSet):
@@ -62,12 +91,30 @@ class AuthViewSet(viewsets.GenericViewSet):
         user = services.user_authenticate(request=request, ip=ip, **data)
         if user is None:
             raise exceptions.AuthenticationFailed("No active account found with the given credentials.")
+        return Response(self._token_login(request, user, ip=ip))
+
+    @extend_schema(**SOCIAL_LOGIN_SCHEMA, summary="Sign in with Google")
+    @action(detail=False, methods=["post"], url_path="social/google")
+    def social_google(self, request):
+        return self._social_login(request, "google")
+
+    @extend_schema(**SOCIAL_LOGIN_SCHEMA, summary="Sign in with GitHub")
+    @action(detail=False, methods=["post"], url_path="social/github")
+    def social_github(self, request):
+        return self._social_login(request, "github")
+
+    def _social_login(self, request, provider_id: str):
+        data = self._valid(serializers.SocialLoginSerializer, request)
+        user = social.social_token_login(request=request._request, provider_id=provider_id, **data)
+        return Response(self._token_login(request, user, ip=client_ip(request)))
+
+    @staticmethod
+    def _token_login(request, user, *, ip: str) -> dict[str, str]:
+        """Start an API login (a token family) for a user whose identity was checked."""
         # As simplejwt's own login view does (and a session login): staff see when a user last came.
         if jwt_settings.UPDATE_LAST_LOGIN:
             update_last_login(None, user)
-        return Response(
-            tokens.token_pair_for_user(user, user_agent=request.headers.get("User-Agent", ""), ip=ip)
-        )
+        return tokens.token_pair_for_user(user, user_agent=request.headers.get("User-Agent", ""), ip=ip)
 
     @extend_schema(
         request=serializers.RefreshSerializer,
@@ -200,6 +247,33 @@ class LoginSessionViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, views
     )
     def destroy(self, request, pk=None):
         login_sessions.login_session_revoke(user=request.user, session_id=int(pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SocialAccountViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """/api/users/me/social-accounts/: the Google and GitHub accounts that sign the caller in."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = serializers.SocialAccountSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return SocialAccount.objects.none()
+        return selectors.social_account_list(user=self.request.user)
+
+    @extend_schema(
+        responses={
+            204: None,
+            404: refusal("not_found", description="No such connected account of yours."),
+            409: refusal(
+                "last_sign_in_method",
+                description="It is the account's only way to sign in (no password, no other provider).",
+            ),
+        },
+        description="Disconnects it: it no longer signs the caller in.",
+    )
+    def destroy(self, request, pk=None):
+        social.social_account_unlink(user=request.user, account_id=int(pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -15,6 +15,8 @@ from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -95,6 +97,19 @@ def login_session_touch(session: LoginSession) -> None:
 
 def _web_expiry(now):
     return now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+
+def web_login(request, user) -> None:
+    """Log this browser in, the one way every page does (password, registration, social sign-in): the
+    cart app's login receiver then brings along the anonymous cart, and accounts.receivers lists the
+    login with the user's others."""
+    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def web_logout(request) -> None:
+    """This browser logs out: its login leaves the list, then its session ends."""
+    web_session_end(request)
+    auth_logout(request)
 
 
 def web_session_start(request, *, user) -> None:

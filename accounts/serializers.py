@@ -3,6 +3,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from .models import LoginSession
+from .social import social_account_name
 
 User = get_user_model()
 
@@ -76,6 +77,35 @@ class LoginSerializer(serializers.Serializer):
 class TokenPairSerializer(serializers.Serializer):
     access = serializers.CharField()
     refresh = serializers.CharField()
+
+
+class SocialLoginSerializer(serializers.Serializer):
+    """What a REST client brings back from the provider's authorization-code flow."""
+
+    code = serializers.CharField(max_length=2048, help_text="The authorization code the provider returned.")
+    redirect_uri = serializers.URLField(
+        max_length=2048, help_text="The redirect_uri the client sent the user to the provider with."
+    )
+    code_verifier = serializers.CharField(
+        max_length=128,
+        required=False,
+        allow_blank=True,
+        help_text="PKCE: the verifier of the code_challenge (S256) the authorization request carried.",
+    )
+
+
+class SocialAccountSerializer(serializers.Serializer):
+    """A Google or GitHub account that signs the caller in."""
+
+    id = serializers.IntegerField()
+    provider = serializers.ChoiceField(choices=["google", "github"])
+    name = serializers.SerializerMethodField()
+    connected_at = serializers.DateTimeField(source="date_joined")
+    last_login = serializers.DateTimeField()
+
+    def get_name(self, account) -> str:
+        """The account at the provider, as it was when last used: Google's email, GitHub's login."""
+        return social_account_name(account)
 
 
 class RefreshSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ from .login_throttle import (
     password_check_begin,
     password_check_succeeded,
 )
+from .social import social_accounts_forget
 
 User = get_user_model()
 
@@ -190,8 +191,10 @@ def password_reset_request(*, email: str) -> None:
 
 
 def password_reset_mail(*, email: str) -> None:
+    """Also for an account made by a Google/GitHub sign-in, which has no password yet: this is how it
+    sets one (the provider verified the address the link goes to)."""
     user = User.objects.filter(email__iexact=User.objects.normalize_email(email), is_active=True).first()
-    if user is None or not user.has_usable_password():
+    if user is None:
         return
     _link_mail(
         user=user,
@@ -245,7 +248,7 @@ def user_close_check(*, user: User) -> None:
 @transaction.atomic
 def user_anonymise(*, user: User) -> None:
     """Close the account for good: no email, names or password remain, nobody can log in with it, and
-    every login (with its address and browser) is forgotten. Orders and reviews keep pointing at the row,
+    every login (with its address and browser) and connected Google/GitHub account is forgotten. Orders and reviews keep pointing at the row,
     for the shop's records."""
     user_close_check(user=user)
     # Random, so nobody can have registered the name or address first (both are unique).
@@ -261,4 +264,5 @@ def user_anonymise(*, user: User) -> None:
         updated_at=timezone.now(),
     )
     login_sessions_forget(user=user)
+    social_accounts_forget(user=user)
     user.refresh_from_db()

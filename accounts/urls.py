@@ -21,6 +21,12 @@ urlpatterns = [
     path("sessions/", views.sessions_view, name="sessions"),
     path("sessions/<int:session_id>/logout/", views.session_revoke_view, name="session_revoke"),
     path("sessions/logout-others/", views.sessions_revoke_others_view, name="sessions_revoke_others"),
+    path("connected-accounts/", views.social_accounts_view, name="social_accounts"),
+    path(
+        "connected-accounts/<int:account_id>/disconnect/",
+        views.social_account_unlink_view,
+        name="social_account_unlink",
+    ),
     path("addresses/", views.address_list_view, name="addresses"),
     path("addresses/add/", views.address_create_view, name="address_add"),
     path("addresses/<int:address_id>/edit/", views.address_update_view, name="address_edit"),

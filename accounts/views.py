@@ -1,13 +1,16 @@
-"""Account pages for shoppers: session login/out, registration, email verification, password reset and
-change, profile, and the list of one's logins ("log out other devices").
+"""Account pages for shoppers: session login/out, registration (and the "Continue with Google/GitHub"
+buttons), email verification, password reset and change, profile, the list of one's logins ("log out
+other devices") and of one's connected sign-in accounts.
 
 Each view checks the form's shape and hands the work to `accounts.services`, the same functions the
 API uses, so throttling, uniqueness and password rules are enforced in one place.
 """
 
+from functools import wraps
+
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -21,7 +24,7 @@ from core.forms import form_add_service_errors
 from core.page_errors import page_action
 from core.redirects import safe_next_url
 
-from . import address_book, forms, login_sessions, services
+from . import address_book, forms, login_sessions, selectors, services, social
 from .login_throttle import client_ip
 from .rate_limits import rate_limited
 
@@ -30,14 +33,32 @@ def _bound(form_class, request, **kwargs):
     return form_class(request.POST if request.method == "POST" else None, **kwargs)
 
 
-def _log_in(request, user) -> None:
-    """Start the session (the cart app's login receiver then brings along the anonymous cart, and
-    LoginSessionMiddleware lists the login with the user's others)."""
-    auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+def social_sign_in_csp(view):
+    """The sign-in buttons' forms are answered with a redirect to the provider, which the CSP's
+    `form-action` must allow: on the pages that show them only, for the providers configured now."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        origins = social.social_sign_in_origins()
+        allowing = csp_update({"form-action": origins})(view) if origins else view
+        return allowing(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _auth_page(request, template: str, context: dict, status: int = 200):
+    """The login and registration pages, with a button per sign-in provider the shop offers."""
+    context = {
+        **context,
+        "next": safe_next_url(request),
+        "social_providers": social.social_providers_configured(),
+    }
+    return render(request, template, context, status=status)
 
 
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
+@social_sign_in_csp
 def login_view(request):
     form = _bound(forms.LoginForm, request)
     status = 200
@@ -49,18 +70,17 @@ def login_view(request):
             status = exc.status_code
         else:
             if user is not None:
-                _log_in(request, user)
+                login_sessions.web_login(request, user)
                 messages.success(request, f"Welcome back, {user.first_name or user.username}.")
                 return redirect(safe_next_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
             form.add_error(None, "The email or password is not correct.")
-    return render(
-        request, "accounts/login.html", {"form": form, "next": safe_next_url(request)}, status=status
-    )
+    return _auth_page(request, "accounts/login.html", {"form": form}, status=status)
 
 
 @sensitive_post_parameters("password", "password2")
 @require_http_methods(["GET", "POST"])
 @rate_limited("register")
+@social_sign_in_csp
 def register_view(request):
     form = _bound(forms.RegisterForm, request)
     if form.is_valid():
@@ -70,16 +90,15 @@ def register_view(request):
         except ValidationError as exc:
             form_add_service_errors(form, exc)
         else:
-            _log_in(request, user)
+            login_sessions.web_login(request, user)
             messages.success(request, "Welcome! Your account has been created and you are logged in.")
             return redirect(safe_next_url(request) or resolve_url(settings.LOGIN_REDIRECT_URL))
-    return render(request, "accounts/register.html", {"form": form, "next": safe_next_url(request)})
+    return _auth_page(request, "accounts/register.html", {"form": form})
 
 
 @require_POST
 def logout_view(request):
-    login_sessions.web_session_end(request)
-    auth_logout(request)
+    login_sessions.web_logout(request)
     messages.info(request, "You have been logged out.")
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -205,6 +224,30 @@ def sessions_revoke_others_view(request):
     )
     messages.success(request, f"Logged out {ended} other device{'s' if ended != 1 else ''}.")
     return redirect("accounts:sessions")
+
+
+# --- Connected sign-in accounts (Google, GitHub) ---------------------------------------------------
+
+
+@login_required
+@require_GET
+def social_accounts_view(request):
+    accounts = [
+        (
+            account,
+            social.PROVIDERS.get(account.provider, account.provider),
+            social.social_account_name(account),
+        )
+        for account in selectors.social_account_list(user=request.user)
+    ]
+    return render(request, "accounts/social_accounts.html", {"accounts": accounts})
+
+
+@page_action(back="accounts:social_accounts", failed="Nothing was disconnected.", login_required=True)
+def social_account_unlink_view(request, account_id: int):
+    social.social_account_unlink(user=request.user, account_id=account_id)
+    messages.success(request, "That account is disconnected: it no longer signs you in here.")
+    return redirect("accounts:social_accounts")
 
 
 # --- Address book ----------------------------------------------------------------------------------

@@ -3,7 +3,13 @@
 from django.urls import re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from accounts.api import AddressViewSet, AdminUserViewSet, AuthViewSet, LoginSessionViewSet
+from accounts.api import (
+    AddressViewSet,
+    AdminUserViewSet,
+    AuthViewSet,
+    LoginSessionViewSet,
+    SocialAccountViewSet,
+)
 from cart.api import CartItemViewSet, CartViewSet
 from catalog.api import (
     AdminStockMovementViewSet,
@@ -33,6 +39,7 @@ router = OptionalSlashRouter()
 router.register("auth", AuthViewSet, basename="auth")
 router.register("admin/users", AdminUserViewSet, basename="admin-user")
 router.register("users/me/sessions", LoginSessionViewSet, basename="me-session")
+router.register("users/me/social-accounts", SocialAccountViewSet, basename="me-social-account")
 router.register("addresses", AddressViewSet, basename="address")
 router.register("genres", GenreViewSet, basename="genre")
 router.register("books", BookViewSet, basename="book")

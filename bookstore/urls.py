@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(("bookstore.api_urls", "api"))),
     path("accounts/", include("accounts.urls")),
+    # Sign in with Google / GitHub (allauth's provider pages only; accounts/social_urls.py).
+    path("accounts/", include("accounts.social_urls")),
     path("cart/", include("cart.urls")),
     # The footer's pages (/pages/contact/, ...) and any other flat page staff write in the admin.
     path("pages/", include("django.contrib.flatpages.urls")),

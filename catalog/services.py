@@ -386,7 +386,8 @@ def prebooking_cancel(*, user, prebooking_id: int) -> None:
 
 
 def prebookings_notify_restock(*, book_id: int) -> int:
-    """Mark every waiting pre-booking of the title notified and email each customer once, on commit.
+    """Mark every waiting pre-booking of the title notified and email each customer once, on commit,
+    unless their preferences turned restock alerts off (their pre-booking is fulfilled all the same).
 
     Runs inside the stock change's transaction, which holds the book's row lock; the pre-booking rows are
     locked too so a concurrent cancel either lands first (and gets no email) or finds them notified.
@@ -404,7 +405,15 @@ def prebookings_notify_restock(*, book_id: int) -> int:
     )
     book = Book.objects.get(pk=book_id)
     customers = get_user_model().objects.in_bulk(set(waiting.values()))
+    # Customers who never changed their preferences have no row: restock alerts are on by default.
+    silenced = set(
+        ShopperPreferences.objects.filter(user_id__in=customers, restock_alerts=False).values_list(
+            "user_id", flat=True
+        )
+    )
     for prebooking_id, user_id in waiting.items():
+        if user_id in silenced:
+            continue
         customer = customers[user_id]
         email_notify(
             key=f"prebooking:{prebooking_id}:restocked",

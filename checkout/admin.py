@@ -1,5 +1,6 @@
-"""The staff's order pages: an order with its figures, lines, payments, history, shipments, refunds and
-return requests; status changes go through `checkout.services` / `orders.services`, as from the API
+"""The staff's order pages: an order with its customer, address, note, status timeline, figures, lines,
+payments, shipments, refunds and return requests; its buttons (`admin_order_actions`) and the list's
+bulk actions change it through `checkout.services` / `orders.services`, as the API does
 (`order_ship`, `order_deliver`, `order_cancel`, `order_refund`). And the users' pages with what each
 customer ordered, which the accounts app cannot know (it sits below orders)."""
 
@@ -10,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.admin import UserAdmin
@@ -20,13 +22,13 @@ from orders.models import (
     Order,
     OrderItem,
     OrderStatus,
-    OrderStatusChange,
     ReturnRequest,
     Shipment,
 )
 from payments.models import Payment, Refund
 
 from . import services
+from .admin_order_actions import OrderActionsMixin
 from .dashboard import SHIPPING_DUE_HOURS
 
 
@@ -55,11 +57,6 @@ class OrderItemInline(ReadOnlyInline):
         "refunded_quantity",
         "restocked_quantity",
     ]
-
-
-class OrderStatusChangeInline(ReadOnlyInline):
-    model = OrderStatusChange
-    fields = readonly_fields = ["created_at", "from_status", "to_status", "actor", "note"]
 
 
 class PaymentInline(ReadOnlyInline):
@@ -118,7 +115,7 @@ class ReturnRequestInline(ReadOnlyInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(OrderActionsMixin, admin.ModelAdmin):
     list_display = ["id", "user", "status", "total", "currency", "created_at", "pay_by", "paid_at"]
     list_filter = ["status", ShippingDueFilter, "created_at"]
     search_fields = ["=id", "user__email", "user__username"]
@@ -127,34 +124,49 @@ class OrderAdmin(admin.ModelAdmin):
     inlines = [
         OrderItemInline,
         PaymentInline,
-        OrderStatusChangeInline,
         ShipmentInline,
         RefundInline,
         ReturnRequestInline,
     ]
     actions = ["mark_shipped", "mark_delivered", "cancel_orders"]
-    readonly_fields = [
-        "user",
-        "status",
-        "currency",
-        "subtotal",
-        "discount",
-        "shipping",
-        "tax",
-        "total",
-        "prices_include_tax",
-        "refunded_total",
-        "coupon",
-        "address",
-        "shipping_method_name",
-        "note",
-        "pay_by",
-        "paid_at",
-        "delivered_at",
-        "created_at",
-        "updated_at",
+    fieldsets = [
+        ("Customer", {"fields": ["customer", "address", "shipping_method_name", "note"]}),
+        ("Status", {"fields": ["status", "timeline", "pay_by", "paid_at", "delivered_at"]}),
+        (
+            "Figures",
+            {
+                "fields": [
+                    "currency",
+                    "subtotal",
+                    "discount",
+                    "shipping",
+                    "tax",
+                    "total",
+                    "prices_include_tax",
+                    "refunded_total",
+                    "coupon",
+                ]
+            },
+        ),
+        ("Record", {"fields": ["created_at", "updated_at"]}),
     ]
-    fields = readonly_fields  # an order is a record: it changes only through the services
+    # An order is a record: it changes only through the services (the buttons above the form).
+    readonly_fields = [name for _title, section in fieldsets for name in section["fields"]]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "coupon")
+
+    @admin.display(description="Customer")
+    def customer(self, order):
+        return render_to_string(
+            "admin/orders/order/customer.html",
+            {"customer": order.user, "url": reverse("admin:accounts_user_change", args=[order.user_id])},
+        )
+
+    @admin.display(description="Timeline")
+    def timeline(self, order):
+        changes = order.status_changes.select_related("actor").order_by("created_at", "id")
+        return render_to_string("admin/orders/order/timeline.html", {"changes": changes})
 
     @admin.display(description="Shipping address")
     def address(self, order):

@@ -1,5 +1,5 @@
-"""The back office's dashboard (the admin index): today's sales, the last 30 days, what sells, what runs
-low, what needs someone, and how shoppers convert. It reads orders, payments, the catalog and the
+"""The back office's dashboard (the admin index): today's sales and refunds, the last 30 days, what
+sells, what runs low, what needs someone, and how shoppers convert. It reads orders, payments, the catalog and the
 shopper insights, so it lives in this top layer.
 
 It costs a fixed handful of aggregate queries whatever the shop's size (see the test of its query
@@ -11,9 +11,11 @@ Adding a section or a to-do is a few lines: a to-do is a function in NEEDS_ACTIO
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,11 +23,12 @@ from catalog.selectors import low_stock_books
 from core.charts import BarChart
 from insights import selectors as insights_selectors
 from insights.selectors import Funnel
+from notifications.models import FailedEmailNotification, NotificationStatus
 from orders.admin_reports import revenue_chart
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderStatus, ReturnRequest, ReturnStatus
 from orders.reports import sales_by_day
 from orders.selectors import sold_orders, top_books
-from payments.models import Payment, PaymentStatus
+from payments.models import Payment, PaymentStatus, Refund
 
 PERIOD_DAYS = 30
 TOP_BOOKS = 5
@@ -72,11 +75,44 @@ def payments_to_review(*, now) -> ActionItem:
     )
 
 
+def returns_to_answer(*, now) -> ActionItem:
+    """Customers waiting for an answer to their return request (refund or rejection)."""
+    count = ReturnRequest.objects.filter(status=ReturnStatus.REQUESTED).count()
+    return ActionItem(
+        "Return requests to answer",
+        count,
+        reverse("admin:orders_returnrequest_changelist") + f"?status__exact={ReturnStatus.REQUESTED}",
+    )
+
+
+def failed_notifications(*, now) -> ActionItem:
+    """Emails given up on after their retries: the customer never got them."""
+    count = FailedEmailNotification.objects.filter(status=NotificationStatus.FAILED).count()
+    return ActionItem(
+        "Failed notifications", count, reverse("admin:notifications_failedemailnotification_changelist")
+    )
+
+
 # One COUNT query each.
 NEEDS_ACTION = [
     ActionCheck("orders.view_order", orders_to_ship),
     ActionCheck("payments.view_payment", payments_to_review),
+    ActionCheck("orders.view_returnrequest", returns_to_answer),
+    ActionCheck("notifications.view_failedemailnotification", failed_notifications),
 ]
+
+
+def refunds_since(*, since, today) -> tuple[Decimal, Decimal]:
+    """What was refunded to customers today and since `since` (local days), in one query: refunds of
+    orders' lines and shipping, whatever Stripe's progress; not surplus payments returned whole, which
+    were never sales."""
+    day_start, period_start = (timezone.make_aware(datetime.combine(day, time.min)) for day in (today, since))
+    zero = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
+    totals = Refund.objects.filter(surplus=False, created_at__gte=period_start).aggregate(
+        today=Coalesce(Sum("amount", filter=Q(created_at__gte=day_start)), zero),
+        period=Coalesce(Sum("amount"), zero),
+    )
+    return totals["today"], totals["period"]
 
 
 @dataclass
@@ -87,6 +123,8 @@ class Dashboard:
     period_orders: int = 0
     period_revenue: Decimal = Decimal("0.00")
     average_order_value: Decimal | None = None
+    today_refunds: Decimal = Decimal("0.00")
+    period_refunds: Decimal = Decimal("0.00")
     revenue_chart: BarChart | None = None
     top_books: list[dict] = field(default_factory=list)
     low_stock: list = field(default_factory=list)
@@ -114,6 +152,8 @@ def dashboard_for(user) -> Dashboard:
         board.revenue_chart = revenue_chart(days)
         board.pending_orders = Order.objects.filter(status=OrderStatus.PENDING).count()
         board.top_books = top_books(orders=sold_orders(date_from=since, date_to=today), limit=TOP_BOOKS)
+    if user.has_perm("payments.view_refund"):
+        board.today_refunds, board.period_refunds = refunds_since(since=since, today=today)
     if user.has_perm("catalog.view_book"):
         low = low_stock_books()
         board.low_stock = list(low[:LOW_STOCK_SHOWN])

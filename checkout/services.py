@@ -10,6 +10,7 @@ Stripe is never called and no mail is sent inside a transaction.
 
 import logging
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from core.db import with_lock_retry
 from core.errors import ServiceBusy
 from insights.services import order_line_record
 from notifications.services import email_notify
-from orders.exceptions import OrderNotRefundable, RefundExceedsPaid
+from orders.exceptions import OrderNotPayable, OrderNotRefundable, RefundExceedsPaid
 from orders.models import REFUNDABLE_STATUSES, Order, OrderItem, OrderStatus
 from orders.pricing import amount_paid, refund_share
 from orders.returns import return_reason_clean, return_request_lock_for_refund, return_request_mark_refunded
@@ -241,15 +242,7 @@ def order_refund(
     def run():
         with transaction.atomic():
             order = Order.objects.select_for_update().get(pk=order_id)
-            if order.status not in REFUNDABLE_STATUSES:
-                raise OrderNotRefundable(
-                    f"Order {order.pk} is {order.status}: only a paid, shipped or delivered order can be refunded."
-                )
-            chosen = order_lines_clean(order=order, lines=lines) if lines else []
-            if not chosen and not shipping:
-                raise ValidationError(
-                    {"lines": ["Name at least one book of the order, or refund the shipping."]}
-                )
+            chosen = _refund_chosen(order=order, lines=lines, shipping=shipping)
             request = return_request_lock_for_refund(order=order, return_id=return_id) if return_id else None
             refund = _refund_locked(
                 order=order,
@@ -278,18 +271,39 @@ def order_refund(
     return with_lock_retry(run, label=f"refund of order {order_id}")
 
 
-def _refund_locked(
-    *,
-    order: Order,
-    chosen: list[tuple[OrderItem, int]],
-    shipping: bool,
-    restock: bool,
-    reason: str,
-    actor=None,
-    return_request=None,
-) -> Refund:
-    """Inside the caller's transaction with the order locked: the one refund rule, for refunds on their
-    own and for the refund of a cancelled paid order."""
+@dataclass(frozen=True)
+class RefundQuote:
+    """What a refund pays back: per line `(item, copies, amount)`, the shipping's amount (None when the
+    shipping is not refunded), the total, and the payment it goes back to."""
+
+    lines: list[tuple[OrderItem, int, Decimal]]
+    shipping_amount: Decimal | None
+    amount: Decimal
+    payment: Payment | None
+
+
+def order_refund_preview(*, order_id: int, lines=(), shipping: bool = False) -> RefundQuote:
+    """What `order_refund` with these lines and shipping would pay back now, refused exactly as it would
+    be (the admin's confirm step shows it); reads only."""
+    order = Order.objects.get(pk=order_id)
+    chosen = _refund_chosen(order=order, lines=lines, shipping=shipping)
+    return _refund_quote(order=order, chosen=chosen, shipping=shipping)
+
+
+def _refund_chosen(*, order: Order, lines, shipping: bool) -> list[tuple[OrderItem, int]]:
+    if order.status not in REFUNDABLE_STATUSES:
+        raise OrderNotRefundable(
+            f"Order {order.pk} is {order.status}: only a paid, shipped or delivered order can be refunded."
+        )
+    chosen = order_lines_clean(order=order, lines=lines) if lines else []
+    if not chosen and not shipping:
+        raise ValidationError({"lines": ["Name at least one book of the order, or refund the shipping."]})
+    return chosen
+
+
+def _refund_quote(*, order: Order, chosen: list[tuple[OrderItem, int]], shipping: bool) -> RefundQuote:
+    """The one refund rule: each line's share of what was paid for it, the shipping with its tax, and
+    never more than was paid and not yet refunded (RefundExceedsPaid), and only to a payment on record."""
     too_much = [
         f"only {item.quantity - item.refunded_quantity} of “{item.title}” can still be refunded"
         for item, quantity in chosen
@@ -333,6 +347,23 @@ def _refund_locked(
     payment = payment_for_order(order=order)
     if amount and payment is None:
         raise OrderNotRefundable(f"Order {order.pk} has no payment to refund.")
+    return RefundQuote(lines=lines, shipping_amount=shipping_amount, amount=amount, payment=payment)
+
+
+def _refund_locked(
+    *,
+    order: Order,
+    chosen: list[tuple[OrderItem, int]],
+    shipping: bool,
+    restock: bool,
+    reason: str,
+    actor=None,
+    return_request=None,
+) -> Refund:
+    """Inside the caller's transaction with the order locked: the refund of `chosen`, for refunds on
+    their own and for the refund of a cancelled paid order."""
+    quote = _refund_quote(order=order, chosen=chosen, shipping=shipping)
+    lines, shipping_amount, amount, payment = quote.lines, quote.shipping_amount, quote.amount, quote.payment
     for item, quantity, _line_amount in sorted(lines, key=lambda line: line[0].book_id):
         item.refunded_quantity += quantity
         fields = ["refunded_quantity"]
@@ -486,7 +517,8 @@ def _on_succeeded(intent: IntentSnapshot) -> str:
 
 
 def _on_failed(intent: IntentSnapshot) -> str:
-    """A declined attempt: recorded on the payment; the order stays pending and payable until pay_by."""
+    """A declined attempt: recorded on the payment; the order stays pending and payable until pay_by,
+    and the customer is emailed a link to try again (unless the order can no longer be paid)."""
     payment = payment_lock_for_intent(intent)
     if payment is None:
         logger.warning("payment intent %s failed but is not one of ours", intent.id)
@@ -498,6 +530,18 @@ def _on_failed(intent: IntentSnapshot) -> str:
         return f"ignored: already {payment.status}"
     payment_status_set(payment, PaymentStatus.FAILED, reason=intent.failure_reason or "The payment failed.")
     logger.info("order %s: payment %s failed: %s", payment.order_id, intent.id, payment.failure_reason)
+    order = payment.order
+    try:
+        order_check_payable(order)
+    except OrderNotPayable:
+        return "payment failed"  # cancelled, expired or paid meanwhile: nothing left to retry
+    # One email per payment attempt (paying again makes a new Payment), however often Stripe reports it.
+    email_notify(
+        key=f"payment:{payment.pk}:failed",
+        template="payments/email/payment_failed",
+        to=order.user.email,
+        context={"order": order, "payment": payment, "user": order.user},
+    )
     return "payment failed"
 
 

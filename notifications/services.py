@@ -27,11 +27,14 @@ from .tasks import deliver_notification
 logger = logging.getLogger(__name__)
 
 
-def email_notify(*, key: str, to: str, template: str, context: dict) -> None:
+def email_notify(*, key: str, to: str, template: str, context: dict) -> bool:
     """Render `<template>_subject.txt`, `.txt` and `.html` for `to` into the outbox, to be sent once the
-    transaction commits. A second call with the same `key` changes nothing."""
+    transaction commits; True when it did. A second call with the same `key` changes nothing (False).
+
+    Every HTML template extends notifications/email/base.html and every text one base.txt: the shop's
+    one email layout (brand, colours, footer links), with absolute links from SITE_URL."""
     if EmailNotification.objects.filter(key=key).exists():
-        return
+        return False
     now = timezone.now()
     notification, created = EmailNotification.objects.get_or_create(
         key=key,
@@ -47,6 +50,7 @@ def email_notify(*, key: str, to: str, template: str, context: dict) -> None:
     )
     if created:
         task_enqueue_on_commit(deliver_notification, notification.pk)
+    return created
 
 
 def notifications_retry(*, notification_ids: list[int]) -> int:

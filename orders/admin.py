@@ -1,14 +1,19 @@
 """Coupons, shipping methods and tax rates for staff, written by their services (`orders.coupons`,
 `orders.shipping`, `orders.taxes`) as from the staff API; customers' return requests, rejected with a
-reason through `orders.returns` (answering one with a refund is the order's refund)."""
+reason through `orders.returns`, or approved: answered by a refund on the order's refund page
+(`admin:orders_order_refund`, the checkout layer's), prefilled with the request's copies."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from core.errors import BusinessError
-from core.forms import ServiceRulesModelForm
+from core.forms import ServiceRulesModelForm, form_add_service_errors
 from core.page_errors import refusal_detail
 
 from . import coupons, returns, shipping, taxes
@@ -208,18 +213,27 @@ class RejectReturnForm(forms.Form):
     )
 
 
+def return_refund_url(return_request: ReturnRequest) -> str:
+    """The order's refund page, prefilled with the request's copies (approving a return is refunding it)."""
+    return (
+        reverse("admin:orders_order_refund", args=[return_request.order_id]) + f"?return={return_request.pk}"
+    )
+
+
 @admin.register(ReturnRequest)
 class ReturnRequestAdmin(admin.ModelAdmin):
-    """Return requests, read-only: answer one with a refund from its order (`return_id`), or reject it
-    here with a reason."""
+    """Return requests, read-only, filtered by status and date: approve one with a refund from its
+    order's refund page (prefilled), or reject it with a reason, from its page or the list."""
 
-    list_display = ["id", "order", "status", "created_at", "answered_at"]
+    list_display = ["id", "order", "customer", "copies", "status", "created_at", "answered_at"]
     list_filter = ["status", "created_at"]
-    list_select_related = ["order"]
+    list_select_related = ["order__user"]
     search_fields = ["=order__id", "order__user__email"]
+    date_hierarchy = "created_at"
     readonly_fields = ["order", "status", "reason", "answer", "answered_by", "answered_at", "created_at"]
     inlines = [ReturnLineInline]
-    actions = ["reject_returns"]
+    actions = ["refund_return", "reject_returns"]
+    change_form_template = "admin/orders/returnrequest/change_form.html"
 
     def has_add_permission(self, request):
         return False
@@ -227,22 +241,106 @@ class ReturnRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(copy_count=Sum("lines__quantity"))
+
+    @admin.display(description="customer", ordering="order__user__email")
+    def customer(self, return_request):
+        return return_request.order.user.email
+
+    @admin.display(description="copies", ordering="copy_count")
+    def copies(self, return_request):
+        return return_request.copy_count
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:return_id>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="orders_returnrequest_reject",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return_request = (
+            ReturnRequest.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        )
+        answerable = (
+            return_request is not None
+            and return_request.status == ReturnStatus.REQUESTED
+            and self.has_change_permission(request, return_request)
+        )
+        buttons = (
+            [
+                {
+                    "label": "Approve: refund the return…",
+                    "url": reverse("admin:orders_order_refund", args=[return_request.order_id]),
+                    "query": [("return", return_request.pk)],
+                },
+                {"label": "Reject…", "url": reverse("admin:orders_returnrequest_reject", args=[object_id])},
+            ]
+            if answerable
+            else []
+        )
+        context = {"answer_buttons": buttons, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
+
+    def _reject_page(self, request, form, requests, action=""):
+        return TemplateResponse(
+            request,
+            "admin/orders/returnrequest/reject.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Reject return requests" if action else f"Reject return request {requests[0].pk}",
+                "form": form,
+                "requests": requests,
+                "action": action,
+                "opts": self.model._meta,
+            },
+        )
+
+    def reject_view(self, request, return_id: int):
+        """The request page's Reject button: the reason, then `return_request_reject`."""
+        return_request = get_object_or_404(ReturnRequest, pk=return_id)
+        if not self.has_change_permission(request, return_request):
+            raise PermissionDenied
+        back = HttpResponseRedirect(reverse("admin:orders_returnrequest_change", args=[return_id]))
+        form = RejectReturnForm(request.POST if request.method == "POST" else None)
+        if form.is_valid():
+            try:
+                returns.return_request_reject(
+                    return_id=return_id, reason=form.cleaned_data["reason"], actor=request.user
+                )
+            except BusinessError as exc:
+                self.message_user(request, f"Nothing was changed. {refusal_detail(exc)}", messages.ERROR)
+                return back
+            except ValidationError as exc:
+                form_add_service_errors(form, exc)
+            else:
+                self.message_user(
+                    request,
+                    f"Return request {return_id} rejected; the customer was emailed.",
+                    messages.SUCCESS,
+                )
+                return back
+        return self._reject_page(request, form, [return_request])
+
+    @admin.action(description="Approve the selected return request: refund it (one at a time)")
+    def refund_return(self, request, queryset):
+        open_requests = list(queryset.filter(status=ReturnStatus.REQUESTED)[:2])
+        if len(open_requests) != 1 or queryset.count() != 1:
+            self.message_user(
+                request, "Select one open return request to refund: each is its own refund.", messages.ERROR
+            )
+            return None
+        return HttpResponseRedirect(return_refund_url(open_requests[0]))
+
     @admin.action(description="Reject selected return requests (with a reason the customer reads)")
     def reject_returns(self, request, queryset):
         form = RejectReturnForm(request.POST if "reason" in request.POST else None)
         if not form.is_valid():
-            return TemplateResponse(
-                request,
-                "admin/orders/returnrequest/reject.html",
-                {
-                    **self.admin_site.each_context(request),
-                    "title": "Reject return requests",
-                    "form": form,
-                    "requests": queryset,
-                    "action": "reject_returns",
-                    "opts": self.model._meta,
-                },
-            )
+            return self._reject_page(request, form, queryset, action="reject_returns")
         rejected = 0
         for return_request in queryset.filter(status=ReturnStatus.REQUESTED):
             try:

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from catalog.models import Book
+from catalog.selectors import preferences_for
 from core.db import with_lock_retry
 from notifications.services import email_notify
 
@@ -173,8 +174,8 @@ def order_ship(
 
 
 def order_deliver(*, order_id: int, actor=None, note: str = "") -> Order:
-    """shipped → delivered; the customer is invited to review the books (and may return them for
-    RETURN_WINDOW_DAYS from now)."""
+    """shipped → delivered; the customer is told (and may return the books for RETURN_WINDOW_DAYS from
+    now), and invited to review the books unless their preferences turned review invitations off."""
 
     def change(order):
         order_status_change(
@@ -184,7 +185,12 @@ def order_deliver(*, order_id: int, actor=None, note: str = "") -> Order:
             key=f"order:{order.pk}:delivered",
             template="orders/email/order_delivered",
             to=order.user.email,
-            context={"order": order, "user": order.user, "return_window_days": settings.RETURN_WINDOW_DAYS},
+            context={
+                "order": order,
+                "user": order.user,
+                "return_window_days": settings.RETURN_WINDOW_DAYS,
+                "review_invite": preferences_for(user=order.user).review_invites,
+            },
         )
         return order
 

@@ -40,6 +40,12 @@ INSTALLED_APPS = [
     "corsheaders",
     "csp",
     "django_countries",
+    # Sign in with Google and GitHub (accounts/social.py); the shop's own pages stay the only account pages.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
     "core",  # helpers shared by every app, and the template tags every page uses (templatetags/shop.py)
     "notifications",
     "insights",
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A revoked browser login is logged out; a new one gets its row (accounts/login_sessions.py).
     "accounts.middleware.LoginSessionMiddleware",
+    # allauth's request context (the social sign-in flow reads it).
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the refusals page views raise (and leaves /api/ to DRF).
@@ -192,6 +200,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "catalog.tasks.rebuild_search_terms",
         "schedule": crontab(hour=3, minute=30),
     },
+    "send-low-stock-digest": {
+        "task": "catalog.tasks.send_low_stock_digest",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
@@ -219,6 +231,57 @@ LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 50)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
 # Reverse proxies whose X-Forwarded-For names the client (for throttling and the login list).
 TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", [])
+
+# --- Social sign-in (django-allauth; see accounts/social.py and README "Social login") ----------------
+# A provider without both credentials is off: no button, and its URLs and API endpoint answer 404.
+GOOGLE_CLIENT_ID = env_str("GOOGLE_CLIENT_ID", "")
+GOOGLE_CLIENT_SECRET = env_str("GOOGLE_CLIENT_SECRET", "")
+GITHUB_CLIENT_ID = env_str("GITHUB_CLIENT_ID", "")
+GITHUB_CLIENT_SECRET = env_str("GITHUB_CLIENT_SECRET", "")
+
+
+def _social_apps(client_id: str, secret: str) -> list[dict]:
+    return [{"client_id": client_id, "secret": secret}] if client_id and secret else []
+
+
+# The endpoints are read per request (accounts/social_providers.py), so tests point them at a local
+# provider (tests_support/oauth_provider.py).
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "provider_class": "accounts.social_providers.GoogleProvider",
+        "APPS": _social_apps(GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET),
+        "SCOPE": ["openid", "email", "profile"],
+        "OAUTH_PKCE_ENABLED": True,
+        "AUTHORIZE_URL": "https://accounts.google.com/o/oauth2/v2/auth",
+        "ACCESS_TOKEN_URL": "https://oauth2.googleapis.com/token",
+        "IDENTITY_URL": "https://openidconnect.googleapis.com/v1/userinfo",
+        "ID_TOKEN_ISSUER": "https://accounts.google.com",
+        "CERTS_URL": "https://www.googleapis.com/oauth2/v1/certs",
+    },
+    "github": {
+        "provider_class": "accounts.social_providers.GitHubProvider",
+        "APPS": _social_apps(GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET),
+        "SCOPE": ["read:user", "user:email"],
+        "OAUTH_PKCE_ENABLED": True,
+        "AUTHORIZE_URL": "https://github.com/login/oauth/authorize",
+        "ACCESS_TOKEN_URL": "https://github.com/login/oauth/access_token",
+        "PROFILE_URL": "https://api.github.com/user",
+        "EMAILS_URL": "https://api.github.com/user/emails",
+    },
+}
+SOCIALACCOUNT_ADAPTER = "accounts.social_providers.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.social_providers.AccountAdapter"
+# Which account a sign-in opens is the shop's rule (accounts/social.py), not allauth's email matching.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False  # the provider's tokens are used once, to learn who signed in
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
 
 # --- Stripe --------------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "sk_test_localstripe")

@@ -67,3 +67,5 @@ SESSION_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+# The social sign-in's callback URLs (registered at Google and GitHub) are https ones.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

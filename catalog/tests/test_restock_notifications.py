@@ -14,8 +14,10 @@ from catalog.services import (
     book_set_stock,
     prebooking_cancel,
     prebooking_create,
+    preferences_update,
     stock_adjust,
 )
+from notifications.models import EmailNotification
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +193,37 @@ def test_removing_a_book_from_the_catalog_cancels_its_waiting_prebookings(django
     waiting.refresh_from_db()
     assert (waiting.status, waiting.waiting, waiting.cancelled_at is not None) == ("cancelled", None, True)
     assert mail.outbox == []
+
+
+def test_the_alert_links_to_the_book_in_the_shops_layout(
+    waiting_room, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://books.example.com"
+    book, _waiting = waiting_room
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(book_id=book.pk, delta=3, reason="restock")
+
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    book_url = f"https://books.example.com/books/{book.pk}/"
+    assert f"The book: {book_url}" in message.body and f'href="{book_url}"' in html
+    assert f"at ${book.price}" in message.body  # the site's money format
+    assert "❦</span> Bookstore</a>" in html and "\n-- \n" in message.body  # the shared layout
+    assert "Restock alerts can be turned off" in message.body
+
+
+def test_no_alert_for_a_customer_who_turned_restock_alerts_off(
+    waiting_room, django_capture_on_commit_callbacks
+):
+    book, waiting = waiting_room
+    quiet, told = waiting
+    preferences_update(user=quiet, restock_alerts=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stock_adjust(book_id=book.pk, delta=3, reason="restock")
+
+    assert [message.to for message in mail.outbox] == [[told.email]]
+    # Their pre-booking is fulfilled all the same: the book is back, they just asked not to be mailed.
+    assert PreBooking.objects.get(user=quiet, book=book).status == "notified"
+    assert not EmailNotification.objects.filter(to=quiet.email).exists()

@@ -12,10 +12,11 @@ from accounts.factories import StaffFactory, UserFactory
 from catalog.factories import BookFactory
 from checkout.dashboard import dashboard_for
 from insights.models import DailyBookStats, DailySearchStats
+from notifications.models import EmailNotification, NotificationStatus
 from orders.factories import OrderFactory, OrderItemFactory
-from orders.models import Order, OrderStatus
+from orders.models import Order, OrderStatus, ReturnRequest, ReturnStatus
 from payments.factories import PaymentFactory
-from payments.models import PaymentStatus
+from payments.models import PaymentStatus, Refund
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,10 @@ def test_the_dashboard_figures(superuser, shop):
     assert [(item.label, item.count) for item in board.needs_action] == [
         ("Paid over 24 h ago, not shipped", 1),
         ("Payments needing review", 0),
+        ("Return requests to answer", 0),
+        ("Failed notifications", 0),
     ]
+    assert (board.today_refunds, board.period_refunds) == (Decimal("0.00"), Decimal("0.00"))
     assert (board.funnel.views, board.funnel.view_to_cart) == (40, Decimal("25.0"))
     assert board.empty_searches == [{"query": "unicorns", "no_results": 3}]
 
@@ -82,13 +86,58 @@ def test_the_dashboard_figures(superuser, shop):
 def test_the_dashboard_costs_the_same_few_queries_however_big_the_shop(
     superuser, shop, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         dashboard_for(superuser)
     for _ in range(20):
         _order(lines=[(BookFactory(stock=1), 1)], paid=timezone.now() - timedelta(days=2))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(13):
         board = dashboard_for(superuser)
     assert board.low_stock_count == 22 and board.needs_action[0].count == 21
+
+
+def _refund(order, amount: str, *, days_ago: int = 0, surplus: bool = False) -> Refund:
+    payment = PaymentFactory(order=order, status=PaymentStatus.SUCCEEDED)
+    refund = Refund.objects.create(
+        order=order, payment=payment, amount=Decimal(amount), currency="USD", surplus=surplus
+    )
+    Refund.objects.filter(pk=refund.pk).update(created_at=timezone.now() - timedelta(days=days_ago))
+    return refund
+
+
+def test_the_dashboard_counts_refunds_returns_to_answer_and_failed_emails(admin_client, superuser, shop):
+    order = Order.objects.filter(status=OrderStatus.PAID).first()
+    _refund(order, "4.00")
+    _refund(order, "6.50", days_ago=3)
+    _refund(order, "99.00", days_ago=40)  # before the period
+    _refund(order, "20.00", surplus=True)  # a payment returned whole: never a sale
+    ReturnRequest.objects.create(order=order, reason="Too heavy.")
+    ReturnRequest.objects.create(order=order, reason="Late.", status=ReturnStatus.REJECTED)
+    now = timezone.now()
+    for key, status in (("a", NotificationStatus.FAILED), ("b", NotificationStatus.PENDING)):
+        EmailNotification.objects.create(
+            key=key,
+            to="a@example.com",
+            template="t",
+            subject="s",
+            status=status,
+            created_at=now,
+            next_attempt_at=now,
+        )
+
+    board = dashboard_for(superuser)
+
+    assert (board.today_refunds, board.period_refunds) == (Decimal("4.00"), Decimal("10.50"))
+    assert [(item.label, item.count) for item in board.needs_action][2:] == [
+        ("Return requests to answer", 1),
+        ("Failed notifications", 1),
+    ]
+    html = admin_client.get("/admin/").content.decode()
+    assert "Refunded today" in html and "10.50" in html
+    assert '<span class="bo-count">1</span> Return requests to answer' in html
+    assert "/admin/orders/returnrequest/?status__exact=requested" in html
+    assert "/admin/notifications/failedemailnotification/" in html
+    listed = admin_client.get("/admin/orders/returnrequest/", {"status__exact": "requested"})
+    assert listed.context["cl"].result_count == 1
 
 
 def test_the_index_shows_the_dashboard_with_a_chart_and_the_low_stock_list(admin_client, shop):

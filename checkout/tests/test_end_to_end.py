@@ -7,6 +7,7 @@ from django.core import mail
 from catalog.factories import BookFactory
 from catalog.models import Book
 from checkout.factories import checkout_body
+from notifications.models import EmailNotification
 from orders.models import Order, OrderStatus
 from payments.models import Payment, PaymentStatus, RefundStatus
 
@@ -55,7 +56,7 @@ def test_a_card_payment_pays_the_order(shop, stripe_api):
     ]
 
 
-def test_a_declined_card_leaves_the_order_payable(shop, stripe_api):
+def test_a_declined_card_leaves_the_order_payable_and_mails_a_link_to_pay_again(shop, stripe_api, settings):
     order = _checkout(shop)
     intent = shop.post(f"/api/orders/{order['id']}/payment/").json()
 
@@ -70,7 +71,13 @@ def test_a_declined_card_leaves_the_order_payable(shop, stripe_api):
     )
     assert payment.failure_reason == "Your card was declined."
     assert _status(order["id"]) == OrderStatus.PENDING
-    assert mail.outbox == []
+    # The customer is told, once, with the link to pay again (the order page, on SITE_URL).
+    [message] = wait_until(lambda: list(mail.outbox), what="the payment-failed email")
+    assert message.subject == f"Your payment for order #{order['id']} did not go through"
+    order_url = f"{settings.SITE_URL}/orders/{order['id']}/"
+    assert "payment of $25.00" in message.body and "Your card was declined." in message.body
+    assert order_url in message.body and f'href="{order_url}"' in message.alternatives[0][0]
+    assert EmailNotification.objects.filter(template="payments/email/payment_failed").count() == 1
     retry = shop.post(f"/api/orders/{order['id']}/payment/")
     assert retry.status_code == 201 and retry.json()["payment_intent_id"] != intent["payment_intent_id"]
 

@@ -192,7 +192,7 @@ def test_a_refund_with_the_return_id_answers_it_in_one_email(
     assert (response.json()["return_id"], response.json()["amount"]) == (request_id, "12.50")
     assert ReturnRequest.objects.get(pk=request_id).status == ReturnStatus.REFUNDED
     (message,) = mailoutbox  # the answer, with the refund: not a second "refund issued" email
-    assert "refund on its way" in message.subject and "12.50 USD" in message.body
+    assert "refund on its way" in message.subject and "$12.50" in message.body
     answered = staff_client.post(
         f"/api/admin/orders/{order.pk}/refunds/",
         {"lines": [{"book_id": dune.pk, "quantity": 1}], "reason": "Again.", "return_id": request_id},

@@ -54,10 +54,10 @@ def test_failures_back_off_exponentially_then_the_notification_fails_after_24_ho
             row.refresh_from_db()
             gaps.append(row.next_attempt_at - clock)
 
-    # (The sweep's clock runs on by the real time it takes, microseconds here.)
-    minutes = [round(gap / timedelta(minutes=1), 3) for gap in gaps[:-1]]
+    # (The sweep's clock runs on by the real time it takes: microseconds, seconds on a loaded machine.)
+    minutes = [round(gap / timedelta(minutes=1), 1) for gap in gaps[:-1]]
     assert minutes[:6] == [2, 4, 8, 16, 32, 60] and set(minutes[6:]) == {60}
-    assert gaps[-1] < SECOND  # the last attempt: marked failed at that moment
+    assert gaps[-1] < 5 * SECOND  # the last attempt: marked failed at that moment
     assert clock >= row.created_at + timedelta(hours=24) > clock - timedelta(hours=1)
     assert row.status == NotificationStatus.FAILED and row.attempts == len(gaps) + 1
     assert "ConnectionRefusedError" in row.last_error
