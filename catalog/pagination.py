@@ -11,18 +11,12 @@ from .selectors import book_queryset
 class BookPaginator(CachedCountPaginator):
     """A word search's count and pages come from its hits (`catalog.search.search_hits`): one query, or
     none while the hits are cached, then the page's books read live by primary key (a book removed since
-    is left out; price and stock are current). Its count stops at MAX_HITS (`capped`: "1,000+"), so its
-    pages do too. Every list that is not a word search is paged by the database as CachedCountPaginator
-    does."""
+    is left out; price and stock are current). Pages past the hits kept, and every list that is not a
+    word search, are paged by the database as CachedCountPaginator does."""
 
     @cached_property
     def hits(self) -> SearchHits | None:
         return search_hits(self.object_list) if is_word_search(self.object_list) else None
-
-    @property
-    def capped(self) -> bool:
-        """The list has more books than `count` says."""
-        return self.hits is not None and self.hits.capped
 
     def total(self) -> int:
         return self.hits.total if self.hits is not None else super().total()
@@ -35,6 +29,8 @@ class BookPaginator(CachedCountPaginator):
             return super().page(number)
         number = self.validate_number(number)
         bottom, top = self.bounds(number)
+        if top > len(self.hits.ids):
+            return super().page(number)
         return self.page_of(self.hits.ids[bottom:top], number)
 
 

@@ -14,8 +14,8 @@ words ("It", "Oz") falls back to `icontains` over the table, the one slow path.
 Finding the matches is the expensive part of a search: InnoDB reads every matching row before it can rank
 them (about 0.2 s for a word found in 20,000 of a million books), whatever the page asked for. So a
 search is answered from its *hits* (`search_hits`): the ids of its first MAX_HITS matches in the list's
-order, read in one query and shared by all its pages, its count and every process through the "search"
-cache for SEARCH_CACHE_SECONDS. Its count stops at MAX_HITS ("1,000+"), and so do its pages.
+order and how many there are, read in one query and shared by all its pages, its count and every process
+through the "search" cache for SEARCH_CACHE_SECONDS.
 """
 
 import re
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import FloatField, Func, Lookup, Q, QuerySet, Value
+from django.db.models import Count, FloatField, Func, Lookup, Q, QuerySet, Value, Window
 
 from core.pagination import queryset_cache_key
 
@@ -127,21 +127,18 @@ def is_word_search(queryset: QuerySet) -> bool:
 
 @dataclass(frozen=True)
 class SearchHits:
-    """A search's matches in the list's order: the ids of the first MAX_HITS of them, and how many,
-    counted up to MAX_HITS (`capped`: there are more, "1,000+")."""
+    """A search's matches in the list's order: the ids of the first MAX_HITS of them, and how many."""
 
     ids: tuple[int, ...]
     total: int
-    capped: bool = False
 
 
 def search_hits(queryset: QuerySet) -> SearchHits:
     """The hits of a word search (`is_word_search`) with its filters and ordering, in one query: the ids
-    of the first MAX_HITS matches, and whether there are more (one more row asked for). The count stops
-    there, as large shops' do ("1,000+ results"): counting every match of a common word costs the index
-    its whole work again, for a figure nobody pages through. Kept in the shared "search" cache for
+    of the first MAX_HITS matches and the total (`COUNT(*) OVER ()`), so the index's work is done once
+    rather than once for the count and again for the page. Kept in the shared "search" cache for
     SEARCH_CACHE_SECONDS (0 turns that off): a new or changed title shows in searches that much later."""
-    ranked = queryset.values_list("pk", flat=True)
+    ranked = queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")
     key = queryset_cache_key("search-hits", ranked)
     if key is None:  # e.g. an unknown genre: nothing can match
         return SearchHits(ids=(), total=0)
@@ -149,12 +146,10 @@ def search_hits(queryset: QuerySet) -> SearchHits:
     if seconds:
         kept = caches["search"].get(key)
         if kept is not None:
-            return _hits(kept)
-    ids = list(ranked[: MAX_HITS + 1])
+            ids, total = kept
+            return SearchHits(ids=tuple(ids), total=total)
+    rows = list(ranked[:MAX_HITS])
+    hits = SearchHits(ids=tuple(pk for pk, _ in rows), total=rows[0][1] if rows else 0)
     if seconds:
-        caches["search"].set(key, ids, seconds)  # plain values: no class pickled
-    return _hits(ids)
-
-
-def _hits(ids: list[int]) -> SearchHits:
-    return SearchHits(ids=tuple(ids[:MAX_HITS]), total=min(len(ids), MAX_HITS), capped=len(ids) > MAX_HITS)
+        caches["search"].set(key, (list(hits.ids), hits.total), seconds)  # plain values: no class pickled
+    return hits
