@@ -18,6 +18,7 @@ from core.csv_export import CSVExportMixin, csv_response
 from core.schema import csv_format_parameter, csv_or_json, refusal
 
 from . import selectors, services
+from .cache_version import catalog_version
 from .filters import BookFilter, StockMovementFilter
 from .models import Genre, PreBooking, WishlistItem
 from .pagination import BookPagination
@@ -74,18 +75,34 @@ class BookViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         """A page of the list (browsing or a search) is the same for everyone, and the popular ones are
-        asked for over and over: each answer is kept, as the JSON sent, in the "catalog" cache for
-        BOOK_LIST_CACHE_SECONDS (0 turns this off), so a new title or a stock change shows in lists that
-        much later. The detail page, the cart and checkout always read live rows."""
+        asked for over and over: kept (see `_kept`)."""
+        return self._kept(
+            request, "book-list", lambda: super(BookViewSet, self).list(request, *args, **kwargs)
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        """A book is the same for everyone, and a popular one is asked for over and over: kept (see
+        `_kept`)."""
+        return self._kept(
+            request, "book-detail", lambda: super(BookViewSet, self).retrieve(request, *args, **kwargs)
+        )
+
+    def _kept(self, request, name: str, respond) -> HttpResponse:
+        """The answer as the JSON sent, kept in the per-process "catalog" cache for
+        BOOK_LIST_CACHE_SECONDS (0 turns this off) under the catalog's version
+        (catalog/cache_version.py): a change made through the catalog services shows at once, any other
+        (a stock or price written around them) at most that much later, as on the shop's pages. The cart
+        and checkout always read live rows."""
         seconds = settings.BOOK_LIST_CACHE_SECONDS
         if not seconds:
-            return super().list(request, *args, **kwargs)
+            return respond()
         cache = caches["catalog"]
-        key = "book-list:" + hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+        key = f"{name}:{catalog_version()}:{address}"
         body = cache.get(key)
         if body is not None:
             return HttpResponse(body, content_type=JSONRenderer.media_type)
-        response = super().list(request, *args, **kwargs)
+        response = respond()
         response.add_post_render_callback(lambda rendered: cache.set(key, rendered.content, seconds))
         return response
 

@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from .cache_version import catalog_changed
 from .models import Book, Genre, PriceChange, StockMovement
 from .selectors import genre_names_by_id
 from .services import stock_set_locked_bulk
@@ -238,6 +239,8 @@ def _write(rows: list[ImportRow], *, actor, note: str) -> dict[str, int]:
         if row.stock is not None:
             stock_targets.append((book, row.stock))
     Book.objects.bulk_update(changed, [*UPDATED_FIELDS, "genre_names", "updated_at"])
+    if created or changed:
+        catalog_changed()
     PriceChange.objects.bulk_create(
         PriceChange(
             book_id=book.pk,

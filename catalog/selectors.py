@@ -142,6 +142,20 @@ def prebooking_waiting_for(*, user, book_id: int) -> PreBooking | None:
     return PreBooking.objects.filter(user=user, book_id=book_id, status=PreBooking.Status.WAITING).first()
 
 
+@dataclass(frozen=True)
+class ShopperBookState:
+    on_wishlist: bool
+    waiting_prebooking: PreBooking | None
+
+
+def shopper_book_state(*, user, book_id: int) -> ShopperBookState:
+    """What the book page shows this shopper about the book: on their wishlist, waiting to be told."""
+    return ShopperBookState(
+        on_wishlist=wishlist_contains(user=user, book_id=book_id),
+        waiting_prebooking=prebooking_waiting_for(user=user, book_id=book_id),
+    )
+
+
 def wishlist_for_user(*, user) -> QuerySet:
     """The user's wishlist, newest first; books that left the catalog are not shown. Each item knows the
     user's waiting pre-booking of its book (`waiting_prebooking_id`, or None), so the wishlist offers

@@ -2,7 +2,9 @@
 already locked, `stock_set_locked_bulk`) so the ledger stays complete and a title coming back in stock
 notifies the customers waiting for it. Wishlist entries, pre-bookings and a shopper's preferences are
 written here too, and what other apps compute about books (sales, co-purchases) is stored through
-`book_sales_set` and `book_relations_replace`.
+`book_sales_set` and `book_relations_replace`. Every write a shopper's page shows (books, genres, stock,
+prices, ratings, sales, related books) calls `catalog_changed`, so the page cache (catalog/page_cache.py)
+renders the catalog afresh.
 """
 
 import logging
@@ -21,6 +23,7 @@ from core.db import lock_retrying
 from core.errors import Duplicate, InvalidTransition, NotFound
 from notifications.services import email_notify
 
+from .cache_version import catalog_changed
 from .covers import cover_filename, cover_validate
 from .exceptions import InStock, InsufficientStock
 from .models import (
@@ -56,6 +59,7 @@ def genre_save(*, genre: Genre | None = None, name: str, slug: str, parent: Genr
     try:
         with transaction.atomic():
             genre.save()
+            catalog_changed()
             if renamed:
                 _genre_names_refresh(genre)
             search_terms_add(texts=[genre.name])
@@ -81,6 +85,7 @@ def _save_book(book: Book, *, update_fields: list[str] | None = None) -> None:
     try:
         with transaction.atomic():
             book.save(update_fields=update_fields)
+            catalog_changed()
     except IntegrityError as exc:
         if Book.objects.exclude(pk=book.pk).filter(isbn=book.isbn).exists():  # a concurrent save won
             raise ValidationError({"isbn": [MESSAGES["isbn_taken"]]}) from exc
@@ -155,6 +160,7 @@ def book_deactivate(*, book: Book) -> None:
     """Takes the book out of the catalog (the API's DELETE, the admin's "Remove from catalog"): orders
     and ledger rows keep pointing at it, and nobody is left waiting for a title that will not return."""
     Book.objects.filter(pk=book.pk).update(is_active=False)
+    catalog_changed()
     cancelled = PreBooking.objects.filter(book_id=book.pk, status=PreBooking.Status.WAITING).update(
         status=PreBooking.Status.CANCELLED, waiting=None, cancelled_at=timezone.now()
     )
@@ -164,6 +170,7 @@ def book_deactivate(*, book: Book) -> None:
 def book_reactivate(*, book: Book) -> None:
     """Puts a removed book back in the catalog (the admin's "Put back in the catalog")."""
     Book.objects.filter(pk=book.pk).update(is_active=True)
+    catalog_changed()
 
 
 @transaction.atomic
@@ -177,6 +184,7 @@ def stock_adjust(
     updated = Book.objects.filter(pk=book_id, stock__gte=-delta).update(stock=F("stock") + delta)
     if not updated:
         raise InsufficientStock(extra={"book_ids": [book_id]})
+    catalog_changed()
     stock_after = Book.objects.values_list("stock", flat=True).get(pk=book_id)
     movement = StockMovement.objects.create(
         book_id=book_id,
@@ -215,6 +223,8 @@ def stock_set_locked_bulk(*, targets: list[tuple[Book, int]], reason: str, actor
         book.stock = stock
         changed.append(book)
     Book.objects.bulk_update(changed, ["stock"])
+    if changed:
+        catalog_changed()
     StockMovement.objects.bulk_create(movements)
     for book_id, stock_before, stock_after in restocked:
         _stock_changed(book_id=book_id, stock_before=stock_before, stock_after=stock_after)
@@ -251,6 +261,7 @@ def book_set_cover(*, book: Book, upload: UploadedFile) -> Book:
     old_cover = book.cover.name if book.cover else ""
     book.cover.save(cover_filename(extension), upload, save=False)
     Book.objects.filter(pk=book.pk).update(cover=book.cover.name)
+    catalog_changed()
     if old_cover:
         book.cover.storage.delete(old_cover)
     return book
@@ -276,6 +287,7 @@ def books_lock(book_ids) -> dict[int, Book]:
 def book_rating_set(*, book_id: int, average: Decimal | None, count: int) -> None:
     """Store the book's review aggregates (the reviews app computes them under the book's lock)."""
     Book.objects.filter(pk=book_id).update(avg_rating=average, review_count=count)
+    catalog_changed()
 
 
 def book_sales_set(*, units: dict[int, int], progress: bool = False) -> int:
@@ -297,6 +309,8 @@ def book_sales_set(*, units: dict[int, int], progress: bool = False) -> int:
     with transaction.atomic():
         for count, pks in tqdm(batches, disable=not progress, unit="batch", desc="bestsellers"):
             Book.objects.filter(pk__in=pks).update(units_sold_30d=count)
+        if changes:
+            catalog_changed()
     return len(changes)
 
 
@@ -314,6 +328,7 @@ def book_relations_replace(*, relations: dict[int, list[tuple[int, int]]], progr
     ]
     for start in tqdm(range(0, len(rows), BATCH), disable=not progress, unit="batch", desc="related books"):
         BookRelation.objects.bulk_create(rows[start : start + BATCH])
+    catalog_changed()
     return len(rows)
 
 

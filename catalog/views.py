@@ -23,11 +23,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.page_errors import action_back, page_action
+from core.page_shell import Shell, shell_render, shell_response
 from insights.services import book_view_record, search_record
 
 from . import selectors, services
 from .filters import BookFilter
 from .forms import PreferencesForm
+from .page_cache import shell_kept
 from .pagination import BookPaginator
 from .spelling import spelling_suggest
 
@@ -60,9 +62,19 @@ FILTER_LABELS = {
 
 def book_list(request):
     """The catalog; with `?genre=` the genre's page (its name as heading, title and breadcrumbs), with
-    `?search=` the results (a blank search is no search), and "Did you mean …" when nothing matched."""
+    `?search=` the results (a blank search is no search), and "Did you mean …" when nothing matched.
+    The same for every visitor but for the personal parts, so served from the page cache
+    (catalog/page_cache.py); a search is counted on every request all the same."""
+    shell = shell_kept(request, "book-list", lambda: _book_list_shell(request))
+    if "search" in shell.extra:
+        search_record(**shell.extra["search"])
+    return shell_response(request, shell)
+
+
+def _book_list_shell(request) -> Shell:
     books = BookFilter(request.GET, queryset=selectors.book_queryset())
-    if not books.is_valid():
+    valid = books.is_valid()
+    if not valid:
         problems = "; ".join(
             f"{FILTER_LABELS.get(name, name)}: {' '.join(errors)}" for name, errors in books.errors.items()
         )
@@ -74,9 +86,10 @@ def book_list(request):
     genre_slug = request.GET.get("genre", "")
     genre_path = selectors.genre_tree_path(genres, genre_slug) if genre_slug else []
     query = books.form.cleaned_data.get("search") if books.is_valid() else ""
+    extra = {}
     if query and request.GET.get("page", "1") == "1":  # the next pages of a search are no new search
-        search_record(query=query, results=page.paginator.count)
-    return render(
+        extra["search"] = {"query": query, "results": page.paginator.count}
+    return shell_render(
         request,
         "catalog/book_list.html",
         {
@@ -96,6 +109,8 @@ def book_list(request):
             # The price and stock filters live in the folded panel: it opens when one is in use.
             "panel_filtered": any(request.GET.get(name, "").strip() for name in PANEL_FILTERS),
         },
+        extra=extra,
+        cacheable=valid,  # the message about the filters is this request's
     )
 
 
@@ -117,18 +132,24 @@ def search_suggest(request):
 
 @require_safe
 def book_detail(request, book_id: int):
-    book = selectors.book_get_active(book_id=book_id)
+    """The book page, served from the page cache (catalog/page_cache.py): what the shopper may do about
+    the book (wishlist, "Notify me", their review) is a personal part, drawn once into the anonymous
+    visitors' page and per request for a logged-in shopper. Each view is counted either way."""
+    page = "book" if request.user.is_authenticated else "book-anonymous"
+    shell = shell_kept(request, page, lambda: _book_detail_shell(request, book_id))
     if request.method == "GET":  # a link checker's HEAD is no shopper
-        book_view_record(book_id=book.pk)
-    user = request.user
-    return render(
+        book_view_record(book_id=book_id)
+    return shell_response(request, shell)
+
+
+def _book_detail_shell(request, book_id: int) -> Shell:
+    book = selectors.book_get_active(book_id=book_id)
+    return shell_render(
         request,
         "catalog/book_detail.html",
         {
             "book": book,
             "genre_path": selectors.genre_path(book.genre) if book.genre else [],
-            "on_wishlist": selectors.wishlist_contains(user=user, book_id=book.pk),
-            "waiting_prebooking": selectors.prebooking_waiting_for(user=user, book_id=book.pk),
             "related": selectors.book_related(book=book),
         },
     )

@@ -1,13 +1,16 @@
 """Shopper insights: counting what shoppers do, and moving the counts into daily tables.
 
-Recording (`book_view_record`, `cart_add_record`, `order_line_record`, `search_record`) costs no
-database write: each event adds 1 to a counter in the shared `default` cache (`cache.add` for the day's
-first, then `cache.incr`, both atomic on Redis and on the local-memory cache; the database cache Django
-falls back to is exact only without concurrent writers). A counter is named by the day, the kind of
-event and the book id or the search query, never by who did it: no user, session or address is kept.
-The recording runs after the surrounding transaction commits (a rolled-back cart add or a retried
-checkout counts once or not at all), and a cache that fails is logged and never fails the shopper's
-request.
+Recording (`book_view_record`, `cart_add_record`, `order_line_record`, `search_record`) costs no database
+write: each event adds 1 to this process's tally, and the tally is added to counters in the shared
+`default` cache by the first event after INSIGHTS_PUSH_SECONDS (`cache.add` for the day's first, then
+`cache.incr`, both atomic on Redis and on the local-memory cache; the database cache Django falls back to
+is exact only without concurrent writers). So a page view costs no cache round trip (several queries with
+the database cache); a process that is killed loses the events of its last few seconds, one that exits
+normally pushes them first, and one that goes quiet pushes them with its next event (or exit). A counter
+is named by the day, the kind of event and the book id or the search query, never by who did it: no user,
+session or address is kept. The recording runs after the surrounding transaction commits (a rolled-back
+cart add or a retried checkout counts once or not at all), and a cache that fails is logged and never
+fails the shopper's request.
 
 Each day's counters are listed in the cache too (a counter of slots, and the slots), because a cache
 cannot list its keys. `insights_flush` (`manage.py flush_insights`; run it every few minutes from the
@@ -17,14 +20,18 @@ One flush runs at a time (a cache lock). Counters live COUNTER_DAYS days, so a f
 daily or those counts are lost.
 """
 
+import atexit
 import hashlib
 import logging
-from collections import defaultdict
+import threading
+import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import F
@@ -87,14 +94,42 @@ def _counter_key(day: date, kind: str, subject: int | str) -> str:
     return f"{PREFIX}:{day.isoformat()}:{kind}:{name}"
 
 
+# This process's events not yet in the shared counters: (day, kind, subject) → events.
+_tally: Counter = Counter()
+_tally_lock = threading.Lock()
+_pushed_at = time.monotonic()
+
+
 def _count(day: date, kind: str, subject: int | str) -> None:
+    with _tally_lock:
+        _tally[(day, kind, subject)] += 1
+    if time.monotonic() - _pushed_at >= settings.INSIGHTS_PUSH_SECONDS:
+        insights_push()
+
+
+@atexit.register
+def insights_push() -> None:
+    """Add this process's tally to the shared counters (what `insights_flush` reads)."""
+    global _pushed_at
+    with _tally_lock:
+        taken = dict(_tally)
+        _tally.clear()
+        _pushed_at = time.monotonic()
+    for (day, kind, subject), events in taken.items():
+        try:
+            _add(day, kind, subject, events)
+        except Exception:  # a cache that fails never fails the request that happened to push
+            logger.exception("insights: %s %s event(s) of %s lost", events, kind, day)
+
+
+def _add(day: date, kind: str, subject: int | str, events: int) -> None:
     key = _counter_key(day, kind, subject)
     for _attempt in range(2):
-        if cache.add(key, 1, COUNTER_SECONDS):  # the day's first: list it for the flush
+        if cache.add(key, events, COUNTER_SECONDS):  # the day's first: list it for the flush
             _list(day, key, kind, subject)
             return
         try:
-            cache.incr(key)
+            cache.incr(key, events)
             return
         except ValueError:  # it expired between the two calls: start it again
             continue
@@ -126,6 +161,7 @@ def insights_flush(
     The hook for the task scheduler: a periodic task calls this, as `manage.py flush_insights` does.
     """
     report = FlushReport()
+    insights_push()  # this process's own events, at least
     lock = f"{PREFIX}:flush-lock"
     if not cache.add(lock, 1, FLUSH_LOCK_SECONDS):
         report.skipped = True

@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 def caches_for(*, redis_url: str) -> dict:
     """Django's CACHES: `default` (login throttling, revoked tokens) and `search` (word searches' hits)
     are shared by every process and server, in Redis when `redis_url` is set, else in database tables
-    that `migrate` creates. `catalog` stays per process, bounded, and never evicts the shared entries."""
+    that `migrate` creates. `catalog` and `pages` stay per process, bounded, and never evict the shared entries."""
     if redis_url:
         shared = {
             "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url},
@@ -39,6 +39,13 @@ def caches_for(*, redis_url: str) -> dict:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "catalog",
             "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        # Rendered catalog pages without their personal parts (catalog/page_cache.py), per process: tens
+        # of kilobytes each, so fewer of them, and apart so they never evict the counts above.
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 500},
         },
     }
 

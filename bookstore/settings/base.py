@@ -223,6 +223,8 @@ COVER_MAX_BYTES = 5 * 1024 * 1024
 BOOK_LIST_CACHE_SECONDS = env_int("BOOK_LIST_CACHE_SECONDS", 10)
 # Seconds a word search's hits are kept in the "search" cache (0: never); see catalog/search.py.
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
+# Seconds a process tallies shopper events before adding them to the shared counters (0: at each event).
+INSIGHTS_PUSH_SECONDS = env_int("INSIGHTS_PUSH_SECONDS", 5)
 # Failed logins per account, and per client address (0: no limit); see accounts/login_throttle.py.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_IP_LIMIT = env_int("LOGIN_FAILURE_IP_LIMIT", 50)

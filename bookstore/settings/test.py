@@ -9,6 +9,7 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "catalog": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "catalog"},
     "search": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "search"},
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
 }
 # Tasks queued on commit run at once, in the caller (the real worker: bookstore/tests/test_celery_worker.py).
 BACKGROUND_TASKS = "celery"
@@ -17,6 +18,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests see every write at once; test_book_list_cache and test_search_hits turn these on.
 BOOK_LIST_CACHE_SECONDS = 0
 SEARCH_CACHE_SECONDS = 0
+INSIGHTS_PUSH_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -57,6 +57,7 @@ def test_the_embedded_default_one_machine_no_broker():
         "default": ["DatabaseCache", "bookstore_cache"],
         "search": ["DatabaseCache", "bookstore_search_cache"],
         "catalog": ["LocMemCache", "catalog"],
+        "pages": ["LocMemCache", "pages"],
     }
     assert (shown["broker"], shown["tasks"]) == ("", "embedded")
     assert shown["site"] == "http://127.0.0.1:8000"
@@ -70,6 +71,7 @@ def test_redis_url_makes_redis_the_shared_cache_and_the_broker():
         "default": ["RedisCache", "redis://cache.internal:6379/2"],
         "search": ["RedisCache", "redis://cache.internal:6379/2"],
         "catalog": ["LocMemCache", "catalog"],
+        "pages": ["LocMemCache", "pages"],
     }
     assert (shown["broker"], shown["tasks"]) == ("redis://cache.internal:6379/2", "celery")
 

@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django import template
 from django.utils.html import format_html
 
+from catalog import selectors
+
 register = template.Library()
 
 # At or under this many copies the page says "Only N left" to nudge hesitant buyers.
@@ -69,3 +71,10 @@ def review_stars(rating: int) -> str:
 def stars(rating: int) -> str:
     """`★★★☆☆` for 3: decoration only, so hide it from screen readers (`aria-hidden`)."""
     return _stars(int(rating))
+
+
+@register.simple_tag(takes_context=True)
+def book_shopper_state(context, book) -> selectors.ShopperBookState:
+    """`{% book_shopper_state book as state %}`: whether the visitor keeps the book on their wishlist and
+    their waiting "Notify me", for the book page's personal part."""
+    return selectors.shopper_book_state(user=context["request"].user, book_id=book.pk)

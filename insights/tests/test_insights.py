@@ -187,3 +187,25 @@ def test_rates_without_events_are_none():
     funnel = insights_funnel(date_from=date(2024, 1, 1), date_to=date(2024, 1, 2))
 
     assert (funnel.views, funnel.view_to_cart, funnel.cart_to_order) == (0, None, None)
+
+
+def test_a_process_tallies_events_and_pushes_them_at_most_every_few_seconds(settings, monkeypatch):
+    settings.INSIGHTS_PUSH_SECONDS = 60
+    services.insights_push()  # a fresh tally: the next push is a minute away
+    key = services._counter_key(timezone.localdate(), "view", 1)
+    for _ in range(3):
+        services.book_view_record(book_id=1)
+    services.search_record(query="dune", results=0)
+
+    assert cache.get(key) is None  # nothing in the shared counters yet
+
+    monkeypatch.setattr(services, "_pushed_at", services._pushed_at - 61)
+    services.book_view_record(book_id=1)  # a minute later: the tally goes out
+    assert cache.get(key) == 4
+
+    services.book_view_record(book_id=2)
+    report = services.insights_flush()  # pushes this process's tally first
+
+    assert report.events == 7
+    assert book_rows() == {1: (4, 0, 0), 2: (1, 0, 0)}
+    assert DailySearchStats.objects.get(query="dune").no_results == 1
