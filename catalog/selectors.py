@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import F, OuterRef, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -131,29 +131,23 @@ def book_get_active(*, book_id: int) -> Book:
     return book
 
 
-def wishlist_contains(*, user, book_id: int) -> bool:
-    return user.is_authenticated and WishlistItem.objects.filter(user=user, book_id=book_id).exists()
-
-
-def prebooking_waiting_for(*, user, book_id: int) -> PreBooking | None:
-    """The customer's waiting pre-booking of the title, if any (there is at most one)."""
-    if not user.is_authenticated:
-        return None
-    return PreBooking.objects.filter(user=user, book_id=book_id, status=PreBooking.Status.WAITING).first()
-
-
 @dataclass(frozen=True)
 class ShopperBookState:
     on_wishlist: bool
-    waiting_prebooking: PreBooking | None
+    waiting_prebooking_id: int | None
 
 
 def shopper_book_state(*, user, book_id: int) -> ShopperBookState:
-    """What the book page shows this shopper about the book: on their wishlist, waiting to be told."""
-    return ShopperBookState(
-        on_wishlist=wishlist_contains(user=user, book_id=book_id),
-        waiting_prebooking=prebooking_waiting_for(user=user, book_id=book_id),
-    )
+    """What the book page shows this shopper about the book: on their wishlist, waiting to be told. One
+    query: every logged-in view of a book page asks."""
+    if not user.is_authenticated:
+        return ShopperBookState(on_wishlist=False, waiting_prebooking_id=None)
+    waiting = PreBooking.objects.filter(user=user, book_id=book_id, status=PreBooking.Status.WAITING)
+    on_wishlist, waiting_id = Book.objects.filter(pk=book_id).values_list(
+        Exists(WishlistItem.objects.filter(user=user, book_id=book_id)),
+        Subquery(waiting.values("pk")[:1]),
+    ).first() or (False, None)
+    return ShopperBookState(on_wishlist=on_wishlist, waiting_prebooking_id=waiting_id)
 
 
 def wishlist_for_user(*, user) -> QuerySet:

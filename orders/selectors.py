@@ -20,11 +20,15 @@ def order_queryset() -> QuerySet:
     )
 
 
+def book_purchases_by(*, user, book_id: int) -> QuerySet:
+    """The user's lines of this book in paid (or later) orders: `Exists()` of it folds the check into
+    another query."""
+    return OrderItem.objects.filter(order__user=user, order__status__in=SOLD_STATUSES, book_id=book_id)
+
+
 def book_purchased_by(*, user, book_id: int) -> bool:
     """Whether the user has a paid (or later) order containing this book."""
-    return OrderItem.objects.filter(
-        order__user=user, order__status__in=SOLD_STATUSES, book_id=book_id
-    ).exists()
+    return book_purchases_by(user=user, book_id=book_id).exists()
 
 
 def sales_report(*, date_from: date | None = None, date_to: date | None = None, top: int = 10) -> dict:

@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet, Subquery
 
+from catalog.models import Book
 from core.errors import NotFound
-from orders.selectors import book_purchased_by
+from orders.selectors import book_purchases_by
 
 from .models import Review
 
@@ -47,9 +48,15 @@ class ReviewerStanding:
 def reviewer_standing(*, user, book_id: int) -> ReviewerStanding:
     if not user.is_authenticated:
         return ReviewerStanding(own_review=None, removed_by_moderator=False, has_purchased=False)
-    review = Review.objects.filter(user=user, book_id=book_id).select_related("user").first()
+    # One query for a shopper who has not reviewed the book (every logged-in view of a book page asks),
+    # a second only to read their review.
+    review_id, has_purchased = Book.objects.filter(pk=book_id).values_list(
+        Subquery(Review.objects.filter(user=user, book_id=book_id).values("pk")[:1]),
+        Exists(book_purchases_by(user=user, book_id=book_id)),
+    ).first() or (None, False)
+    review = Review.objects.select_related("user").get(pk=review_id) if review_id else None
     return ReviewerStanding(
         own_review=review if review is not None and review.deleted_at is None else None,
         removed_by_moderator=review is not None and review.removed_by_moderator,
-        has_purchased=book_purchased_by(user=user, book_id=book_id),
+        has_purchased=has_purchased,
     )
