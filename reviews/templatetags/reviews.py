@@ -1,4 +1,5 @@
-"""`{% book_reviews book %}`: the book page's reviews section, rendered by the app that owns reviews.
+"""`{% book_review_standing book %}` and `{% book_review_list book %}`: the book page's reviews section,
+rendered by the app that owns reviews.
 
 The catalog's book page includes it by name only, so the catalog never imports this app: the page is
 composed in its template, as Django's own comments framework composes pages.
@@ -15,14 +16,11 @@ register = template.Library()
 REVIEWS_PER_PAGE = 10
 
 
-@register.inclusion_tag("reviews/_book_reviews.html", takes_context=True)
-def book_reviews(context, book) -> dict:
-    """The average, what this shopper may do (review the book, or edit or delete their own review) and
-    the visible reviews, newest first, a page at a time (`?page=`)."""
+@register.inclusion_tag("reviews/_review_standing.html", takes_context=True)
+def book_review_standing(context, book) -> dict:
+    """What this shopper may do with the book's reviews: write one, or edit or delete their own. The
+    personal part of the reviews section (the book page keeps the rest for everyone)."""
     request = context["request"]
-    reviews = Paginator(selectors.review_list_for_book(book_id=book.pk), REVIEWS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
     standing = selectors.reviewer_standing(user=request.user, book_id=book.pk)
     own_review = standing.own_review
     return {
@@ -30,11 +28,19 @@ def book_reviews(context, book) -> dict:
         "user": request.user,
         "csrf_token": context.get("csrf_token"),
         "book": book,
-        "reviews_page": reviews,
-        "reviews": reviews.object_list,
         "standing": standing,
         "review_form": ReviewForm() if standing.can_review else None,
         "edit_form": (
             ReviewForm(initial={"rating": own_review.rating, "text": own_review.text}) if own_review else None
         ),
     }
+
+
+@register.inclusion_tag("reviews/_review_list.html", takes_context=True)
+def book_review_list(context, book) -> dict:
+    """The visible reviews, newest first, a page at a time (`?page=`): the same for every visitor."""
+    request = context["request"]
+    reviews = Paginator(selectors.review_list_for_book(book_id=book.pk), REVIEWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return {"request": request, "reviews_page": reviews, "reviews": reviews.object_list}

@@ -150,7 +150,7 @@ def test_author_of_a_review_gets_edit_and_delete_instead_of_the_form(buyer):
     assert f'action="{reverse("reviews:delete", args=[review.pk])}"' in html
     assert 'value="4" id="id_rating_3" required checked' in html
     assert ">\nGood.</textarea>" in html
-    assert "review review--own" in html
+    assert f'<a href="#review-{review.pk}">listed below</a>' in html and f'id="review-{review.pk}"' in html
 
 
 def test_review_removed_by_a_moderator_is_not_offered_again(buyer, staff):
@@ -468,3 +468,22 @@ def test_edit_and_delete_enforce_csrf(buy, action):
         assert review.rating == 1
     else:
         assert review.deleted_at is not None
+
+
+def test_a_new_review_shows_at_once_on_a_kept_book_page(buyer, settings, django_capture_on_commit_callbacks):
+    """The reviews are kept with the book page's shell (catalog/page_cache.py) for every visitor; posting
+    one changes the catalog's version (the book's rating), so no visitor sees the page without it."""
+    settings.BOOK_LIST_CACHE_SECONDS = 30
+    customer, book, client = buyer
+    anonymous = Client()
+    assert "No reviews yet." in client.get(book_url(book)).content.decode()
+    assert "No reviews yet." in anonymous.get(book_url(book)).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(create_url(book), {"rating": 5, "text": "Spice must flow."})
+
+    assert response.status_code == 302
+    for visitor in (client, anonymous):
+        html = visitor.get(book_url(book)).content.decode()
+        assert "Spice must flow." in html and "No reviews yet." not in html
+    assert f'action="{create_url(book)}"' not in client.get(book_url(book)).content.decode()
