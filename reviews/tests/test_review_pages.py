@@ -474,7 +474,7 @@ def test_a_new_review_shows_at_once_on_a_kept_book_page(buyer, settings, django_
     """The reviews are kept with the book page's shell (catalog/page_cache.py) for every visitor; posting
     one changes the catalog's version (the book's rating), so no visitor sees the page without it."""
     settings.BOOK_LIST_CACHE_SECONDS = 30
-    customer, book, client = buyer
+    _, book, client = buyer
     anonymous = Client()
     assert "No reviews yet." in client.get(book_url(book)).content.decode()
     assert "No reviews yet." in anonymous.get(book_url(book)).content.decode()
