@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from core.admin_tools import ReadOnlyAdmin
 from core.errors import BusinessError
 
 from . import services
@@ -48,19 +49,10 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(ReadOnlyAdmin):
     """Customers' address books, read-only: customers keep them (orders hold their own copy)."""
 
     list_display = ["full_name", "user", "city", "postal_code", "country", "is_default"]
     list_filter = ["country", "is_default"]
     list_select_related = ["user"]
     search_fields = ["full_name", "user__email", "postal_code", "city"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.admin_tools import CSVExportAdminMixin, ReadOnlyAdmin
+from core.admin_tools import CSVExportAdminMixin, ReadOnlyAdmin, ReadOnlyInline
 from core.errors import PayloadTooLarge
 from core.forms import ServiceRulesModelForm
 
@@ -58,18 +58,10 @@ class GenreAdmin(admin.ModelAdmin):
         obj.pk = genre.pk
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(ReadOnlyInline):
     """A read-only history on the book's page (rows only the services write), newest first."""
 
-    extra = 0
-    can_delete = False
     ordering = ["-created_at", "-id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class StockMovementInline(HistoryInline):

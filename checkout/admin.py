@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.admin import UserAdmin
+from core.admin_tools import ReadOnlyInline
 from core.errors import BusinessError
 from core.templatetags.shop import money
 from orders.models import (
@@ -30,17 +31,6 @@ from payments.models import Payment, Refund
 from . import services
 from .admin_order_actions import OrderActionsMixin
 from .dashboard import SHIPPING_DUE_HOURS
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class OrderItemInline(ReadOnlyInline):

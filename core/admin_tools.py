@@ -24,6 +24,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on their parent's page that only the services write: no adding, editing or deleting."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class CSVExportAdminMixin:
     """For a ModelAdmin: adds `<list>/export/` and the button (template `admin/csv_export_change_list.html`).
 

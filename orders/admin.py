@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from core.admin_tools import ReadOnlyInline
 from core.errors import BusinessError
 from core.forms import ServiceRulesModelForm, form_add_service_errors
 from core.page_errors import refusal_detail
@@ -192,17 +193,9 @@ class TaxRateAdmin(admin.ModelAdmin):
         taxes.tax_rate_delete(tax_rate=obj)
 
 
-class ReturnLineInline(admin.TabularInline):
+class ReturnLineInline(ReadOnlyInline):
     model = ReturnLine
     fields = readonly_fields = ["order_item", "quantity"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class RejectReturnForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from core.admin_tools import ReadOnlyAdmin
+from core.admin_tools import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Payment, ProcessedEvent, Refund, RefundLine
 
@@ -32,17 +32,9 @@ class ProcessedEventAdmin(ReadOnlyAdmin):
     search_fields = ["stripe_event_id"]
 
 
-class RefundLineInline(admin.TabularInline):
+class RefundLineInline(ReadOnlyInline):
     model = RefundLine
     fields = readonly_fields = ["order_item", "quantity", "amount"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Refund)
