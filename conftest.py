@@ -26,11 +26,8 @@ def _isolated_media(settings, tmp_path):
 def _fresh_cache():
     from django.core.cache import caches
 
-    from catalog.cache_version import catalog_version_forget
-
     for cache in caches.all():
         cache.clear()
-    catalog_version_forget()
     yield
     for cache in caches.all():
         cache.clear()

@@ -1,47 +1,44 @@
-"""The catalog's version: a token that changes whenever a catalog service changes books, genres,
-stock, prices or ratings, so what was rendered from the old catalog (catalog/page_cache.py) is not
-served again.
+"""The catalog's versions: tokens that change whenever a catalog service changes what shoppers see, so
+nothing worked out from the old catalog is served again.
 
-The token lives in the shared `default` cache, so a change made by one process reaches all of them.
-Each process reads it at most once every VERSION_READ_SECONDS (a page must not cost a cache round trip
-for it); the process that made the change forgets its copy at once. A write that bypasses the services
-(a raw UPDATE) is not seen here, which is why cached pages also expire on their own (their timeout).
+- `catalog_version()` changes with every change to books, genres, stock, prices, ratings or rankings:
+  kept pages and API answers (catalog/page_cache.py, catalog/api.py) are kept under it.
+- `search_version()` changes with every change that can alter which books a search finds or their
+  order, i.e. all of the above except a stock change that leaves the book in stock (or out of it): the
+  searches' hits (catalog/search.py) are kept under it, so a sale does not throw away every search
+  while a new, renamed, removed or sold-out book shows in searches at once.
+
+The token lives in the shared `default` cache and is read from it on every lookup of a kept answer (one
+cache round trip, far less than rendering): with several workers or servers, a shopper who changed
+something (deleted a review, a staff member who restocked) is answered by whichever process from the
+new catalog at once. A write that bypasses the services (a raw UPDATE) is not seen here, which is why
+kept answers also expire on their own (their timeout).
 """
 
-import time
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
 
 KEY = "catalog:version"
-VERSION_READ_SECONDS = 1.0
-
-_read: tuple[float, str] = (float("-inf"), "")  # (when, the token): this process's copy
+SEARCH_KEY = "catalog:search-version"
 
 
 def catalog_version() -> str:
-    global _read
-    read_at, version = _read
-    now = time.monotonic()
-    if now - read_at >= VERSION_READ_SECONDS:
-        version = cache.get(KEY) or "0"
-        _read = (now, version)
-    return version
+    return cache.get(KEY) or "0"
 
 
-def catalog_changed() -> None:
-    """Call from every catalog service that changes what a shopper sees: after the transaction commits
-    (a rolled-back change changes nothing), the version changes."""
-    transaction.on_commit(_bump, robust=True)
+def search_version() -> str:
+    return cache.get(SEARCH_KEY) or "0"
 
 
-def _bump() -> None:
-    cache.set(KEY, uuid.uuid4().hex, None)
-    catalog_version_forget()
+def catalog_changed(*, matches: bool = True) -> None:
+    """Call from every catalog service that changes what a shopper sees (`matches=False`: a change no
+    search can tell, a stock count that stayed above zero): after the transaction commits (a rolled-back
+    change changes nothing), the versions change."""
+    transaction.on_commit(lambda: _bump(matches=matches), robust=True)
 
 
-def catalog_version_forget() -> None:
-    """Read the version from the shared cache next time (the tests clear that cache between tests)."""
-    global _read
-    _read = (float("-inf"), "")
+def _bump(*, matches: bool) -> None:
+    token = uuid.uuid4().hex
+    cache.set_many({KEY: token, SEARCH_KEY: token} if matches else {KEY: token}, None)

@@ -3,9 +3,9 @@ pages) and an anonymous visitor's book page are rendered once per catalog versio
 served, for BOOK_LIST_CACHE_SECONDS at most, from the per-process "pages" cache, each with the visitor's
 own header, messages, CSRF token and nonce put in.
 
-So a price or stock figure on these pages lags a change by the time the catalog's version takes to reach
-the process (catalog/cache_version.py: at once in the process that made it, within a second elsewhere)
-and never by more than BOOK_LIST_CACHE_SECONDS, as the API's list already does (0 turns the keeping off;
+So a price or stock figure changed through the catalog services shows at once in every process (the
+version, catalog/cache_version.py, is read from the shared cache each time); one written around them
+lags by no more than BOOK_LIST_CACHE_SECONDS, as the API's list already does (0 turns the keeping off;
 the pages are still rendered as shells). The cart and checkout always read live rows.
 """
 

@@ -15,7 +15,9 @@ Finding the matches is the expensive part of a search: InnoDB reads every matchi
 them (about 0.2 s for a word found in 20,000 of a million books), whatever the page asked for. So a
 search is answered from its *hits* (`search_hits`): the ids of its first MAX_HITS matches in the list's
 order and how many there are, read in one query and shared by all its pages, its count and every process
-through the "search" cache for SEARCH_CACHE_SECONDS.
+through the "search" cache for SEARCH_CACHE_SECONDS, under the catalog's search version
+(catalog/cache_version.py): a book added, changed, removed or sold out through the services is found (or
+not) at once; the rows of a page are always read live.
 """
 
 import re
@@ -26,6 +28,8 @@ from django.core.cache import caches
 from django.db.models import Count, FloatField, Func, Lookup, Q, QuerySet, Value, Window
 
 from core.pagination import queryset_cache_key
+
+from .cache_version import search_version
 
 FULLTEXT_INDEX = "catalog_book_fulltext"
 FULLTEXT_COLUMNS = ("title", "author", "description", "genre_names")
@@ -137,11 +141,13 @@ def search_hits(queryset: QuerySet) -> SearchHits:
     """The hits of a word search (`is_word_search`) with its filters and ordering, in one query: the ids
     of the first MAX_HITS matches and the total (`COUNT(*) OVER ()`), so the index's work is done once
     rather than once for the count and again for the page. Kept in the shared "search" cache for
-    SEARCH_CACHE_SECONDS (0 turns that off): a new or changed title shows in searches that much later."""
+    SEARCH_CACHE_SECONDS (0 turns that off) under the search version: a title changed around the
+    services (a raw UPDATE) shows in searches that much later."""
     ranked = queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")
     key = queryset_cache_key("search-hits", ranked)
     if key is None:  # e.g. an unknown genre: nothing can match
         return SearchHits(ids=(), total=0)
+    key = f"{search_version()}:{key}"
     seconds = settings.SEARCH_CACHE_SECONDS
     if seconds:
         kept = caches["search"].get(key)

@@ -184,8 +184,8 @@ def stock_adjust(
     updated = Book.objects.filter(pk=book_id, stock__gte=-delta).update(stock=F("stock") + delta)
     if not updated:
         raise InsufficientStock(extra={"book_ids": [book_id]})
-    catalog_changed()
     stock_after = Book.objects.values_list("stock", flat=True).get(pk=book_id)
+    catalog_changed(matches=_stock_crosses_zero(stock_after - delta, stock_after))
     movement = StockMovement.objects.create(
         book_id=book_id,
         delta=delta,
@@ -224,11 +224,16 @@ def stock_set_locked_bulk(*, targets: list[tuple[Book, int]], reason: str, actor
         changed.append(book)
     Book.objects.bulk_update(changed, ["stock"])
     if changed:
-        catalog_changed()
+        catalog_changed(matches=any(_stock_crosses_zero(before, after) for _, before, after in restocked))
     StockMovement.objects.bulk_create(movements)
     for book_id, stock_before, stock_after in restocked:
         _stock_changed(book_id=book_id, stock_before=stock_before, stock_after=stock_after)
     return len(changed)
+
+
+def _stock_crosses_zero(stock_before: int, stock_after: int) -> bool:
+    """Whether the book went in or out of stock: what the `in_stock` filter of a search can tell."""
+    return (stock_before == 0) != (stock_after == 0)
 
 
 def _stock_changed(*, book_id: int, stock_before: int, stock_after: int) -> None:

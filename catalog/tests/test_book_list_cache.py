@@ -5,8 +5,9 @@ around them within that time."""
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 
-from catalog import services
+from catalog import cache_version, services
 from catalog.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,16 @@ def test_a_book_is_served_from_the_cache_until_a_service_changes_the_catalog(
     answer = api_client.get(f"/api/books/{book.pk}/").json()
     assert (answer["stock"], answer["price"]) == (4, "12.50")
     assert api_client.get("/api/books/999999/").status_code == 404
+
+
+def test_a_change_made_in_another_process_shows_at_once(cached, api_client):
+    book = BookFactory(stock=5)
+    assert api_client.get(f"/api/books/{book.pk}/").json()["stock"] == 5
+    type(book).objects.filter(pk=book.pk).update(stock=4)
+
+    cache.set(cache_version.KEY, "another worker's change")  # as a service in another worker leaves it
+
+    assert api_client.get(f"/api/books/{book.pk}/").json()["stock"] == 4
 
 
 @pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
