@@ -19,7 +19,7 @@ from core.schema import csv_format_parameter, csv_or_json, refusal
 
 from . import selectors, services
 from .cache_version import catalog_version
-from .filters import BookFilter, StockMovementFilter
+from .filters import NEWEST_FIRST, BookFilter, StockMovementFilter
 from .models import Genre, PreBooking, WishlistItem
 from .pagination import BookPagination
 from .permissions import IsStaffOrReadOnly
@@ -71,7 +71,14 @@ class BookViewSet(viewsets.ModelViewSet):
 
     def filter_queryset(self, queryset):
         # Filters and ordering shape lists; a book asked for by id is found whatever the query string says.
-        return super().filter_queryset(queryset) if self.action == "list" else queryset
+        if self.action != "list":
+            return queryset
+        if not BookFilter.base_filters.keys() & self.request.query_params.keys():
+            # The catalog browsed page by page: nothing to filter or sort by, so BookFilter would only put
+            # the newest first. Said directly, without building the filter set and its form (about a
+            # sixth of such a page's time when it is not kept).
+            return queryset.order_by(*NEWEST_FIRST)
+        return super().filter_queryset(queryset)
 
     def list(self, request, *args, **kwargs):
         """A page of the list (browsing or a search) is the same for everyone, and the popular ones are

@@ -6,6 +6,8 @@ from core.limits import MAX_ID
 from .models import Book, Genre, StockMovement
 from .selectors import book_search, genre_descendant_ids
 
+NEWEST_FIRST = ("-created_at", "-id")  # a list's order when none is asked for
+
 
 class BookFilter(FilterSet):
     search = filters.CharFilter(method="filter_search", max_length=200)
@@ -52,7 +54,9 @@ class BookFilter(FilterSet):
     def qs(self):
         # A tie-breaker keeps pages stable when many books share a price or a title.
         queryset = super().qs
-        ordering = list(queryset.query.order_by) or ["-created_at"]
+        ordering = list(queryset.query.order_by)
+        if not ordering:
+            return queryset.order_by(*NEWEST_FIRST)
         return queryset.order_by(*ordering, "-id" if ordering[0].startswith("-") else "id")
 
 

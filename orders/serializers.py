@@ -260,6 +260,9 @@ class LowStockBookSerializer(BookSerializer):
     class Meta(BookSerializer.Meta):
         fields = [*BookSerializer.Meta.fields, "low_stock_threshold"]
 
+    def to_representation(self, book) -> dict:
+        return {**super().to_representation(book), "low_stock_threshold": book.low_stock_threshold}
+
 
 class InventoryQuerySerializer(serializers.Serializer):
     cover_days = serializers.IntegerField(

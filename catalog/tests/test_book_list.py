@@ -274,6 +274,16 @@ def test_default_order_is_newest_first(api_client, ordered_books):
     assert [book["title"] for book in response.json()["results"]] == ["Beta", "Gamma", "Alpha"]
 
 
+def test_the_default_order_is_the_same_with_or_without_a_filter_given(api_client):
+    books = BookFactory.create_batch(4, genre=None)
+    Book.objects.update(created_at=timezone.now())  # added in the same instant: the id decides
+
+    plain = listed_ids(api_client.get("/api/books/", {"page": 1}))
+    filtered = listed_ids(api_client.get("/api/books/", {"author": ""}))  # through the filter set
+
+    assert plain == filtered == sorted(ids(*books), reverse=True)
+
+
 def test_equal_sort_keys_page_stably_by_id(api_client):
     books = BookFactory.create_batch(6, price=Decimal("10.00"), genre=None)
 
