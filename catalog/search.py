@@ -147,9 +147,9 @@ def search_hits(queryset: QuerySet) -> SearchHits:
     key = queryset_cache_key("search-hits", ranked)
     if key is None:  # e.g. an unknown genre: nothing can match
         return SearchHits(ids=(), total=0)
-    key = f"{search_version()}:{key}"
     seconds = settings.SEARCH_CACHE_SECONDS
     if seconds:
+        key = f"{search_version()}:{key}"
         kept = caches["search"].get(key)
         if kept is not None:
             ids, total = kept
