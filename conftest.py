@@ -55,6 +55,13 @@ def staff(db):
 
 
 @pytest.fixture
+def admin_user(db):
+    """A superuser, for the Django admin; pytest-django's `admin_client` logs it in. (pytest-django's own
+    `admin_user` cannot make one here: our users have a username beside the email they log in with.)"""
+    return StaffFactory(is_superuser=True)
+
+
+@pytest.fixture
 def user_client(user):
     return client_for(user)
 

@@ -65,24 +65,22 @@ def orders_to_ship(*, now) -> ActionItem:
     )
 
 
+def _in_status(label: str, model, status: str) -> ActionItem:
+    """How many `model` rows are in `status`, linked to the admin list filtered on that status."""
+    changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return ActionItem(
+        label, model.objects.filter(status=status).count(), f"{changelist}?status__exact={status}"
+    )
+
+
 def payments_to_review(*, now) -> ActionItem:
     """Money received that does not match its order (see the webhook): someone must look."""
-    count = Payment.objects.filter(status=PaymentStatus.NEEDS_REVIEW).count()
-    return ActionItem(
-        "Payments needing review",
-        count,
-        reverse("admin:payments_payment_changelist") + f"?status__exact={PaymentStatus.NEEDS_REVIEW}",
-    )
+    return _in_status("Payments needing review", Payment, PaymentStatus.NEEDS_REVIEW)
 
 
 def returns_to_answer(*, now) -> ActionItem:
     """Customers waiting for an answer to their return request (refund or rejection)."""
-    count = ReturnRequest.objects.filter(status=ReturnStatus.REQUESTED).count()
-    return ActionItem(
-        "Return requests to answer",
-        count,
-        reverse("admin:orders_returnrequest_changelist") + f"?status__exact={ReturnStatus.REQUESTED}",
-    )
+    return _in_status("Return requests to answer", ReturnRequest, ReturnStatus.REQUESTED)
 
 
 def failed_notifications(*, now) -> ActionItem:

@@ -13,17 +13,6 @@ User = get_user_model()
 CHANGELIST = "/admin/accounts/user/"
 
 
-@pytest.fixture
-def superuser(db):
-    return UserFactory(username="root", email="root@example.com", is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def run_action(admin_client, action: str, users):
     return admin_client.post(
         CHANGELIST, {"action": action, "_selected_action": [user.pk for user in users]}, follow=True
@@ -126,15 +115,15 @@ def test_deactivate_action_locks_the_selected_users_out(admin_client):
 
 
 @pytest.mark.django_db
-def test_deactivate_action_skips_the_acting_admin(admin_client, superuser):
+def test_deactivate_action_skips_the_acting_admin(admin_client, admin_user):
     other = UserFactory()
 
-    response = run_action(admin_client, "deactivate_users", [superuser, other])
+    response = run_action(admin_client, "deactivate_users", [admin_user, other])
 
     assert response.status_code == 200
-    superuser.refresh_from_db()
+    admin_user.refresh_from_db()
     other.refresh_from_db()
-    assert superuser.is_active
+    assert admin_user.is_active
     assert not other.is_active
     messages = [str(message) for message in get_messages(response.wsgi_request)]
     assert any("cannot deactivate your own account" in message for message in messages), messages

@@ -17,18 +17,6 @@ CHANGELIST = "/admin/catalog/book/"
 ADD = "/admin/catalog/book/add/"
 
 
-@pytest.fixture
-def superuser():
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(superuser):
-    client = Client()
-    client.force_login(superuser)
-    return client
-
-
 def change_url(book) -> str:
     return f"/admin/catalog/book/{book.pk}/change/"
 
@@ -127,7 +115,7 @@ def test_change_page_shows_the_stock_ledger(admin_client, staff):
     assert b"Manual adjustment" in response.content
 
 
-def test_saving_a_new_stock_value_writes_a_ledger_row_with_its_reason(admin_client, superuser):
+def test_saving_a_new_stock_value_writes_a_ledger_row_with_its_reason(admin_client, admin_user):
     book = BookFactory(stock=4, title="Old title")
     page = admin_client.get(change_url(book))
 
@@ -145,7 +133,7 @@ def test_saving_a_new_stock_value_writes_a_ledger_row_with_its_reason(admin_clie
         9,
         StockMovement.Reason.RESTOCK,
         "Delivery 42",
-        superuser,
+        admin_user,
     )
 
 
@@ -237,7 +225,7 @@ def new_book_data(page, **changes) -> dict:
     )
 
 
-def test_adding_a_book_with_stock_writes_an_initial_row(admin_client, superuser):
+def test_adding_a_book_with_stock_writes_an_initial_row(admin_client, admin_user):
     genre = GenreFactory()
     page = admin_client.get(ADD)
 
@@ -257,7 +245,7 @@ def test_adding_a_book_with_stock_writes_an_initial_row(admin_client, superuser)
         6,
         6,
         StockMovement.Reason.INITIAL,
-        superuser,
+        admin_user,
     )
 
 

@@ -5,7 +5,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from catalog.book_import import books_import
 from catalog.factories import BookFactory, GenreFactory
@@ -36,13 +35,6 @@ BAD_BOOKS = [
     ({"title": "   "}, "title", MESSAGES["title"]),
     ({"author": "x" * 256}, "author", MESSAGES["text_too_long"]),
 ]
-
-
-@pytest.fixture
-def admin_client(client):
-    admin = get_user_model().objects.create_superuser(username="boss", email="boss@example.com", password="x")
-    client.force_login(admin)
-    return client
 
 
 @pytest.fixture

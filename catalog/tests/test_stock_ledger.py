@@ -21,13 +21,6 @@ API = "/api/admin/reports/stock-movements/"
 
 
 @pytest.fixture
-def admin_client():
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def ledger():
     """Dune: restocked by Sam, damaged by Kim; Emma: bought by a customer; both in the 2024-03-0x days."""
     sam, kim, customer = StaffFactory(username="sam"), StaffFactory(username="kim"), UserFactory()

@@ -7,7 +7,6 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from accounts.factories import StaffFactory
 from catalog.factories import BookFactory
 from catalog.models import Book, StockMovement
 from checkout.factories import order_placed
@@ -19,18 +18,6 @@ pytestmark = pytest.mark.django_db
 
 ORDERS = "/admin/orders/order/"
 COUPONS = "/admin/orders/coupon/"
-
-
-@pytest.fixture
-def superuser():
-    return StaffFactory(is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(superuser):
-    client = Client()
-    client.force_login(superuser)
-    return client
 
 
 @pytest.fixture
@@ -121,7 +108,7 @@ def test_orders_cannot_be_added_or_deleted_in_admin(admin_client, order):
     assert Order.objects.filter(pk=order.pk).exists()
 
 
-def test_mark_shipped_then_delivered(admin_client, superuser, order):
+def test_mark_shipped_then_delivered(admin_client, admin_user, order):
     _paid(order)
 
     shipped = _act(admin_client, "mark_shipped", order)
@@ -132,8 +119,8 @@ def test_mark_shipped_then_delivered(admin_client, superuser, order):
     assert _status(order) == "delivered"
     changes = OrderStatusChange.objects.filter(order=order).order_by("id")
     assert [(c.from_status, c.to_status, c.actor) for c in changes][2:] == [
-        ("paid", "shipped", superuser),
-        ("shipped", "delivered", superuser),
+        ("paid", "shipped", admin_user),
+        ("shipped", "delivered", admin_user),
     ]
 
 
@@ -154,13 +141,13 @@ def test_mark_delivered_refuses_an_order_not_shipped(admin_client, order):
     assert _status(order) == "paid"
 
 
-def test_cancel_action_returns_stock_through_the_service(admin_client, superuser, book, order):
+def test_cancel_action_returns_stock_through_the_service(admin_client, admin_user, book, order):
     messages = _act(admin_client, "cancel_orders", order)
 
     assert messages == [("success", "1 order(s) now cancelled.")]
     assert _status(order) == "cancelled"
     assert Book.objects.get(pk=book.pk).stock == 6
-    assert StockMovement.objects.get(order=order, reason="cancellation").actor == superuser
+    assert StockMovement.objects.get(order=order, reason="cancellation").actor == admin_user
 
 
 def test_cancel_action_refuses_a_shipped_order(admin_client, book, order):

@@ -27,18 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def keeper():
-    return StaffFactory(is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(keeper):
-    client = Client()
-    client.force_login(keeper)
-    return client
-
-
-@pytest.fixture
 def dune():
     return BookFactory(title="Dune", price=Decimal("12.50"), stock=5)
 
@@ -146,9 +134,9 @@ def test_customers_are_sent_to_log_in(user, paid):
     assert _status(paid) == OrderStatus.PAID
 
 
-def test_an_action_without_its_csrf_token_is_refused(keeper, paid, mailoutbox):
+def test_an_action_without_its_csrf_token_is_refused(admin_user, paid, mailoutbox):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(keeper)
+    client.force_login(admin_user)
 
     response = client.post(_url(paid, "ship"), {"carrier": "ups", "tracking_number": "1Z1"})
 
@@ -160,7 +148,7 @@ def test_an_action_without_its_csrf_token_is_refused(keeper, paid, mailoutbox):
 
 
 def test_ship_confirms_then_records_the_parcel_and_mails_the_customer(
-    admin_client, keeper, paid, mailoutbox, django_capture_on_commit_callbacks
+    admin_client, admin_user, paid, mailoutbox, django_capture_on_commit_callbacks
 ):
     confirm = admin_client.get(_url(paid, "ship")).content.decode()
     assert "What will happen" in confirm and 'name="csrfmiddlewaretoken"' in confirm
@@ -179,7 +167,7 @@ def test_ship_confirms_then_records_the_parcel_and_mails_the_customer(
     assert (shipment.carrier, shipment.tracking_number, shipment.actor) == (
         "ups",
         "1Z999AA10123456784",
-        keeper,
+        admin_user,
     )
     assert _status(paid) == OrderStatus.SHIPPED
     (message,) = mailoutbox
@@ -304,7 +292,7 @@ def _refund_form(dune, **fields) -> dict:
 
 
 def test_refund_previews_the_amount_then_refunds_and_restocks(
-    admin_client, keeper, paid, dune, stripe_down, mailoutbox, django_capture_on_commit_callbacks
+    admin_client, admin_user, paid, dune, stripe_down, mailoutbox, django_capture_on_commit_callbacks
 ):
     form = admin_client.get(_url(paid, "refund")).content.decode()
     assert "“Dune”: quantity to refund" in form and "2 of 2 not refunded yet." in form
@@ -328,12 +316,12 @@ def test_refund_previews_the_amount_then_refunds_and_restocks(
     assert (refund.amount, refund.restock, refund.actor, refund.reason) == (
         Decimal("12.50"),
         True,
-        keeper,
+        admin_user,
         "Arrived damaged.",
     )
     assert _stock(dune) == 4
     movement = StockMovement.objects.filter(book=dune).latest("id")
-    assert (movement.delta, movement.reason, movement.actor) == (1, StockMovement.Reason.RETURN, keeper)
+    assert (movement.delta, movement.reason, movement.actor) == (1, StockMovement.Reason.RETURN, admin_user)
     order = Order.objects.get(pk=paid.pk)
     assert (order.status, order.refunded_total) == (OrderStatus.PAID, Decimal("12.50"))
     (message,) = mailoutbox
@@ -445,7 +433,7 @@ def test_approving_a_return_opens_the_refund_prefilled_and_refunding_answers_it(
 
 
 def test_rejecting_a_return_from_its_page_and_the_refusal_once_answered(
-    admin_client, keeper, asked, mailoutbox, django_capture_on_commit_callbacks
+    admin_client, admin_user, asked, mailoutbox, django_capture_on_commit_callbacks
 ):
     reject = reverse("admin:orders_returnrequest_reject", args=[asked.pk])
     assert "The customer is emailed the reason." in admin_client.get(reject).content.decode()
@@ -460,7 +448,7 @@ def test_rejecting_a_return_from_its_page_and_the_refusal_once_answered(
     assert (answered.status, answered.answer, answered.answered_by) == (
         ReturnStatus.REJECTED,
         "Opened and read.",
-        keeper,
+        admin_user,
     )
     assert len(mailoutbox) == 1
     mailoutbox.clear()

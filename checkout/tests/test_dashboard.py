@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.test import Client
 from django.utils import timezone
 
 from accounts.factories import StaffFactory, UserFactory
@@ -31,18 +30,6 @@ def _order(*, status=OrderStatus.PAID, placed=None, paid=None, lines=()):
 
 
 @pytest.fixture
-def superuser():
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(superuser):
-    client = Client()
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def shop():
     now = timezone.now()
     dune = BookFactory(title="Dune", price=Decimal("10.00"), stock=2)
@@ -60,8 +47,8 @@ def shop():
     return dune, emma
 
 
-def test_the_dashboard_figures(superuser, shop):
-    board = dashboard_for(superuser)
+def test_the_dashboard_figures(admin_user, shop):
+    board = dashboard_for(admin_user)
 
     assert (board.today_orders, board.today_revenue, board.pending_orders) == (1, Decimal("20.00"), 1)
     assert (board.period_orders, board.period_revenue, board.average_order_value) == (
@@ -84,14 +71,14 @@ def test_the_dashboard_figures(superuser, shop):
 
 
 def test_the_dashboard_costs_the_same_few_queries_however_big_the_shop(
-    superuser, shop, django_assert_max_num_queries
+    admin_user, shop, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(13):
-        dashboard_for(superuser)
+        dashboard_for(admin_user)
     for _ in range(20):
         _order(lines=[(BookFactory(stock=1), 1)], paid=timezone.now() - timedelta(days=2))
     with django_assert_max_num_queries(13):
-        board = dashboard_for(superuser)
+        board = dashboard_for(admin_user)
     assert board.low_stock_count == 22 and board.needs_action[0].count == 21
 
 
@@ -104,7 +91,7 @@ def _refund(order, amount: str, *, days_ago: int = 0, surplus: bool = False) -> 
     return refund
 
 
-def test_the_dashboard_counts_refunds_returns_to_answer_and_failed_emails(admin_client, superuser, shop):
+def test_the_dashboard_counts_refunds_returns_to_answer_and_failed_emails(admin_client, admin_user, shop):
     order = Order.objects.filter(status=OrderStatus.PAID).first()
     _refund(order, "4.00")
     _refund(order, "6.50", days_ago=3)
@@ -124,7 +111,7 @@ def test_the_dashboard_counts_refunds_returns_to_answer_and_failed_emails(admin_
             next_attempt_at=now,
         )
 
-    board = dashboard_for(superuser)
+    board = dashboard_for(admin_user)
 
     assert (board.today_refunds, board.period_refunds) == (Decimal("4.00"), Decimal("10.50"))
     assert [(item.label, item.count) for item in board.needs_action][2:] == [

@@ -21,13 +21,3 @@ def notify(key: str = "shelf:1:counted", *, to: str = "ada@example.com", count: 
     email_notify(
         key=key, to=to, template=TEMPLATE, context={"name": "Ada", "shelf": "Shelf 1", "count": count}
     )
-
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    """A superuser's admin session (the accounts app's factories sit above this app)."""
-    admin = django_user_model.objects.create_superuser(
-        username="admin", email="admin@example.com", password="a-long-admin-password"
-    )
-    client.force_login(admin)
-    return client

@@ -2,7 +2,6 @@
 `orders.coupons.coupon_clean`, and neither saves anything."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from catalog.tests.test_admin import form_data
 from orders.coupons import MESSAGES
@@ -24,13 +23,6 @@ BAD_COUPONS = [
     ({"code": "USES", "percent_off": "10", "max_uses": 0}, "max_uses", MESSAGES["max_uses"]),
     ({"code": "MIN", "percent_off": "10", "min_subtotal": "-1"}, "min_subtotal", MESSAGES["min_subtotal"]),
 ]
-
-
-@pytest.fixture
-def admin_client(client):
-    admin = get_user_model().objects.create_superuser(username="boss", email="boss@example.com", password="x")
-    client.force_login(admin)
-    return client
 
 
 @pytest.fixture

@@ -34,13 +34,6 @@ def noon(day: date) -> datetime:
 
 
 @pytest.fixture
-def admin_client():
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def march():
     crime, poetry = GenreFactory(name="Crime"), GenreFactory(name="Poetry")
     dune = BookFactory(title="Dune", price=Decimal("10.00"), genre=crime)
