@@ -8,6 +8,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.compiled_query import CompiledQuery
 from core.errors import NotFound
 
 from .isbn import isbn_normalize
@@ -137,17 +138,30 @@ class ShopperBookState:
     waiting_prebooking_id: int | None
 
 
+# Every logged-in view of a book page asks: one query, compiled once (core/compiled_query.py).
+_SHOPPER_BOOK_STATE = CompiledQuery(
+    lambda user_id, book_id: (
+        Book.objects.filter(pk=book_id)
+        .order_by()
+        .values_list(
+            Exists(WishlistItem.objects.filter(user_id=user_id, book_id=book_id)),
+            Subquery(
+                PreBooking.objects.filter(user_id=user_id, book_id=book_id, status=PreBooking.Status.WAITING)
+                .order_by()
+                .values("pk")[:1]
+            ),
+        )[:1]
+    )
+)
+
+
 def shopper_book_state(*, user, book_id: int) -> ShopperBookState:
-    """What the book page shows this shopper about the book: on their wishlist, waiting to be told. One
-    query: every logged-in view of a book page asks."""
+    """What the book page shows this shopper about the book: on their wishlist, waiting to be told (at
+    most one waiting pre-booking per shopper and title: a unique index says so)."""
     if not user.is_authenticated:
         return ShopperBookState(on_wishlist=False, waiting_prebooking_id=None)
-    waiting = PreBooking.objects.filter(user=user, book_id=book_id, status=PreBooking.Status.WAITING)
-    on_wishlist, waiting_id = Book.objects.filter(pk=book_id).values_list(
-        Exists(WishlistItem.objects.filter(user=user, book_id=book_id)),
-        Subquery(waiting.values("pk")[:1]),
-    ).first() or (False, None)
-    return ShopperBookState(on_wishlist=on_wishlist, waiting_prebooking_id=waiting_id)
+    on_wishlist, waiting_id = _SHOPPER_BOOK_STATE.first(user_id=user.pk, book_id=book_id) or (False, None)
+    return ShopperBookState(on_wishlist=bool(on_wishlist), waiting_prebooking_id=waiting_id)
 
 
 def wishlist_for_user(*, user) -> QuerySet:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, QuerySet, Subquery
 
 from catalog.models import Book
+from core.compiled_query import CompiledQuery
 from core.errors import NotFound
 from orders.selectors import book_purchases_by
 
@@ -45,18 +46,28 @@ class ReviewerStanding:
         return self.has_purchased and self.own_review is None and not self.removed_by_moderator
 
 
+# Every logged-in view of a book page asks: one query, compiled once (core/compiled_query.py).
+_REVIEW_AND_PURCHASE = CompiledQuery(
+    lambda user_id, book_id: (
+        Book.objects.filter(pk=book_id)
+        .order_by()
+        .values_list(
+            Subquery(Review.objects.filter(user_id=user_id, book_id=book_id).order_by().values("pk")[:1]),
+            Exists(book_purchases_by(user=user_id, book_id=book_id)),
+        )[:1]
+    )
+)
+
+
 def reviewer_standing(*, user, book_id: int) -> ReviewerStanding:
     if not user.is_authenticated:
         return ReviewerStanding(own_review=None, removed_by_moderator=False, has_purchased=False)
-    # One query for a shopper who has not reviewed the book (every logged-in view of a book page asks),
-    # a second only to read their review.
-    review_id, has_purchased = Book.objects.filter(pk=book_id).values_list(
-        Subquery(Review.objects.filter(user=user, book_id=book_id).values("pk")[:1]),
-        Exists(book_purchases_by(user=user, book_id=book_id)),
-    ).first() or (None, False)
+    # One query for a shopper who has not reviewed the book (one review per shopper and book: a unique
+    # constraint), a second only to read their review.
+    review_id, has_purchased = _REVIEW_AND_PURCHASE.first(user_id=user.pk, book_id=book_id) or (None, False)
     review = Review.objects.select_related("user").get(pk=review_id) if review_id else None
     return ReviewerStanding(
         own_review=review if review is not None and review.deleted_at is None else None,
         removed_by_moderator=review is not None and review.removed_by_moderator,
-        has_purchased=has_purchased,
+        has_purchased=bool(has_purchased),
     )

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from cart import services
 from cart.context_processors import cart as cart_context
+from cart.models import Cart
 from catalog.factories import BookFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,3 +58,17 @@ def test_header_shows_no_count_for_an_empty_cart(client):
 
     assert 'href="/cart/"' in html
     assert "cart-link__count" not in html
+
+
+def test_logged_in_count_without_a_cart_or_with_an_emptied_one_is_zero(rf: RequestFactory, user):
+    request = rf.get("/")
+    request.user = user
+    assert not Cart.objects.filter(user=user).exists()
+    assert cart_context(request)["cart_item_count"]() == 0
+
+    book = BookFactory()
+    services.cart_add_book(user=user, book_id=book.pk, quantity=2)
+    services.cart_clear(user=user)
+
+    assert Cart.objects.filter(user=user).exists()
+    assert cart_context(request)["cart_item_count"]() == 0
