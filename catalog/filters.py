@@ -1,3 +1,5 @@
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
 from core.filters import DayRangeFilterSet, FilterSet, IntegerFilter, StrictBooleanFilter
@@ -39,7 +41,7 @@ class BookFilter(FilterSet):
         fields = ["search", "genre", "author", "min_price", "max_price", "in_stock"]
 
     def filter_search(self, queryset, name, value):
-        return book_search(queryset, value) if value.strip() else queryset
+        return _searched(queryset, value)
 
     def filter_genre(self, queryset, name, value):
         genre = Genre.objects.filter(slug=value).first()
@@ -52,12 +54,31 @@ class BookFilter(FilterSet):
 
     @property
     def qs(self):
-        # A tie-breaker keeps pages stable when many books share a price or a title.
-        queryset = super().qs
-        ordering = list(queryset.query.order_by)
-        if not ordering:
-            return queryset.order_by(*NEWEST_FIRST)
-        return queryset.order_by(*ordering, "-id" if ordering[0].startswith("-") else "id")
+        return _tie_broken(super().qs)
+
+    @classmethod
+    def search_alone(cls, queryset: QuerySet, text: str) -> QuerySet | None:
+        """What the filter set gives for `?search=<text>` and no other filter, without building the set,
+        its form and its filters (a fifth of an uncached search's time); None when the field refuses the
+        text, so that the filter set answers that as it answers every refusal."""
+        try:
+            value = cls.base_filters["search"].field.clean(text)
+        except ValidationError:
+            return None
+        return _tie_broken(_searched(queryset, value))
+
+
+def _searched(queryset: QuerySet, text: str) -> QuerySet:
+    return book_search(queryset, text) if text.strip() else queryset
+
+
+def _tie_broken(queryset: QuerySet) -> QuerySet:
+    """The list's order with a tie-breaker, which keeps pages stable when many books share a price or a
+    title; newest first when no order was asked for."""
+    ordering = list(queryset.query.order_by)
+    if not ordering:
+        return queryset.order_by(*NEWEST_FIRST)
+    return queryset.order_by(*ordering, "-id" if ordering[0].startswith("-") else "id")
 
 
 class StockMovementFilter(DayRangeFilterSet):

@@ -22,7 +22,8 @@ class BookPaginator(CachedCountPaginator):
         return self.hits.total if self.hits is not None else super().total()
 
     def rows_by_pk(self):
-        return book_queryset()  # live rows: a book removed since the hits were found is left out
+        # Live rows: a book removed since the hits were found is left out. The page puts them in order.
+        return book_queryset().order_by()
 
     def page(self, number):
         if self.hits is None:

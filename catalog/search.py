@@ -144,18 +144,23 @@ def search_hits(queryset: QuerySet) -> SearchHits:
     SEARCH_CACHE_SECONDS (0 turns that off) under the search version: a title changed around the
     services (a raw UPDATE) shows in searches that much later."""
     ranked = queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")
+    seconds = settings.SEARCH_CACHE_SECONDS
+    if not seconds:
+        return _hits_found(ranked)
     key = queryset_cache_key("search-hits", ranked)
     if key is None:  # e.g. an unknown genre: nothing can match
         return SearchHits(ids=(), total=0)
-    seconds = settings.SEARCH_CACHE_SECONDS
-    if seconds:
-        key = f"{search_version()}:{key}"
-        kept = caches["search"].get(key)
-        if kept is not None:
-            ids, total = kept
-            return SearchHits(ids=tuple(ids), total=total)
-    rows = list(ranked[:MAX_HITS])
-    hits = SearchHits(ids=tuple(pk for pk, _ in rows), total=rows[0][1] if rows else 0)
-    if seconds:
-        caches["search"].set(key, (list(hits.ids), hits.total), seconds)  # plain values: no class pickled
+    key = f"{search_version()}:{key}"
+    kept = caches["search"].get(key)
+    if kept is not None:
+        ids, total = kept
+        return SearchHits(ids=tuple(ids), total=total)
+    hits = _hits_found(ranked)
+    caches["search"].set(key, (list(hits.ids), hits.total), seconds)  # plain values: no class pickled
     return hits
+
+
+def _hits_found(ranked: QuerySet) -> SearchHits:
+    """Asks the database (a query that can match nothing, e.g. of an unknown genre, is not sent)."""
+    rows = list(ranked[:MAX_HITS])
+    return SearchHits(ids=tuple(pk for pk, _ in rows), total=rows[0][1] if rows else 0)

@@ -81,7 +81,7 @@ class CachedCountPaginator(Paginator):
 
     def rows_by_pk(self) -> QuerySet:
         """Where a page's rows are read by primary key: the list's model, with the list's joins."""
-        rows = self.object_list.model._default_manager.all()
+        rows = self.object_list.model._default_manager.order_by()  # the page puts them in order
         rows.query.select_related = self.object_list.query.select_related
         return rows
 

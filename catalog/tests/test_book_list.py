@@ -284,6 +284,40 @@ def test_the_default_order_is_the_same_with_or_without_a_filter_given(api_client
     assert plain == filtered == sorted(ids(*books), reverse=True)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lighthouse",
+        "the LIGHTHOUSE keeper",
+        "",
+        "   ",
+        "Oz",
+        "nothing-matches",
+        "978-0-306-40615-7",
+        "x" * 201,
+        "a\x00b",
+    ],
+)
+@pytest.mark.django_db(transaction=True)  # MariaDB's FULLTEXT index shows committed rows only
+def test_a_search_alone_answers_as_the_filter_set_does(api_client, text):
+    """`?search=` alone skips building the filter set (BookFilter.search_alone); with another filter given
+    (an empty one filters nothing) it goes through the set. Both answer alike, refusals included."""
+    BookFactory(title="The Lighthouse Keeper", genre=None)
+    BookFactory(title="Lighthouse Stories", genre=None)
+    BookFactory(title="Oz and Ends", genre=None)
+    BookFactory(title="Other", isbn="9780306406157", genre=None)
+
+    alone = api_client.get("/api/books/", {"search": text})
+    through_the_set = api_client.get("/api/books/", {"search": text, "author": ""})
+
+    assert alone.status_code == through_the_set.status_code
+    assert alone.json() == through_the_set.json()
+    assert alone.status_code == (400 if text in ("x" * 201, "a\x00b") else 200)
+    expected_count = {"lighthouse": 2, "": 4, "   ": 4, "nothing-matches": 0, "978-0-306-40615-7": 1}
+    if text in expected_count:
+        assert alone.json()["count"] == expected_count[text]
+
+
 def test_equal_sort_keys_page_stably_by_id(api_client):
     books = BookFactory.create_batch(6, price=Decimal("10.00"), genre=None)
 
