@@ -44,7 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import (
     CACHES_OFF,
     RESULTS,
+    BufferPoolRaised,
     Load,
+    MysqlServer,
     gunicorn,
     http_call,
     load_average,
@@ -104,61 +106,10 @@ def main() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DJANGO_STATIC_ROOT"] = str(RESULTS / "static")  # the shop's pages link their CSS through it
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with _buffer_pool(server_url):
+    with BufferPoolRaised(server_url):
         if not args.skip_load:
             _load(args.database, server_url, args.books)
         _measure(args)
-
-
-class _buffer_pool:
-    """MariaDB's packaged default buffer pool (128 MiB) cannot hold a million books; a production server
-    is sized for its data. Raised to 2 GiB for the run (SET GLOBAL, dynamic) and put back afterwards."""
-
-    WANTED = 2 * 1024**3
-
-    def __init__(self, server_url: str):
-        self.server_url, self.original = server_url, None
-
-    def __enter__(self):
-        with _server(self.server_url) as cursor:
-            cursor.execute("SELECT @@innodb_buffer_pool_size")
-            self.original = cursor.fetchone()[0]
-            if self.original < self.WANTED:
-                cursor.execute(f"SET GLOBAL innodb_buffer_pool_size = {self.WANTED}")
-                print(
-                    f"innodb_buffer_pool_size {self.original >> 20} MiB -> {self.WANTED >> 20} MiB for the run"
-                )
-
-    def __exit__(self, *exc):
-        if self.original is not None and self.original < self.WANTED:
-            with _server(self.server_url) as cursor:
-                cursor.execute(f"SET GLOBAL innodb_buffer_pool_size = {self.original}")
-
-
-class _server:
-    """A plain MySQLdb connection to the server (or one database), outside Django's settings."""
-
-    def __init__(self, server_url: str, database: str = "mysql", **options):
-        import dj_database_url
-        import MySQLdb
-
-        config = dj_database_url.parse(f"{server_url}/{database}")
-        self.connection = MySQLdb.connect(
-            host=config["HOST"] or "127.0.0.1",
-            port=int(config["PORT"] or 3306),
-            user=config["USER"] or "root",
-            password=config["PASSWORD"] or "",
-            database=database,
-            charset="utf8mb4",
-            autocommit=True,
-            **options,
-        )
-
-    def __enter__(self):
-        return self.connection.cursor()
-
-    def __exit__(self, *exc):
-        self.connection.close()
 
 
 # --- Loading -----------------------------------------------------------------------------------------
@@ -167,7 +118,7 @@ class _server:
 def _load(database: str, server_url: str, books: int) -> None:
     """Bulk-load the books with LOAD DATA (seconds, not minutes), then run the real import_books on a
     smaller file that both updates and creates books, so its speed is measured too."""
-    with _server(server_url) as cursor:
+    with MysqlServer(server_url) as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS `{database}`")
         cursor.execute(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     import django
@@ -190,7 +141,7 @@ def _load(database: str, server_url: str, books: int) -> None:
     print(f"generated {books:,} books in {time.monotonic() - started:.0f} s")
 
     started = time.monotonic()
-    with _server(server_url, database, local_infile=1) as cursor:
+    with MysqlServer(server_url, database, local_infile=1) as cursor:
         # A FULLTEXT index is built far faster once over the loaded table than row by row. Dropped with a
         # table copy so InnoDB's hidden FTS_DOC_ID column goes too: re-adding the index over rows loaded
         # while that column lingered left them out of the index (MariaDB 10.11).
@@ -211,7 +162,7 @@ def _load(database: str, server_url: str, books: int) -> None:
             "UPDATE catalog_book b JOIN catalog_genre g ON g.id = b.genre_id SET b.genre_names = g.name"
         )
     loaded = time.monotonic() - started
-    with _server(server_url, database) as cursor:
+    with MysqlServer(server_url, database) as cursor:
         columns = ", ".join(FULLTEXT_COLUMNS)
         cursor.execute(f"ALTER TABLE catalog_book ADD FULLTEXT INDEX {FULLTEXT_INDEX} ({columns})")
         cursor.execute("ANALYZE TABLE catalog_book")
