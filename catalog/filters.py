@@ -6,7 +6,7 @@ from core.filters import DayRangeFilterSet, FilterSet, IntegerFilter, StrictBool
 from core.limits import MAX_ID
 
 from .models import Book, Genre, StockMovement
-from .selectors import book_search, genre_descendant_ids
+from .selectors import book_search, books_in_genres, genre_descendant_ids
 
 NEWEST_FIRST = ("-created_at", "-id")  # a list's order when none is asked for
 
@@ -47,7 +47,7 @@ class BookFilter(FilterSet):
         genre = Genre.objects.filter(slug=value).first()
         if genre is None:
             return queryset.none()
-        return queryset.filter(genre_id__in=genre_descendant_ids(genre))
+        return books_in_genres(queryset, genre_descendant_ids(genre))
 
     def filter_in_stock(self, queryset, name, value):
         return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -97,6 +98,14 @@ def genre_path(genre: Genre) -> list[Genre]:
 def book_queryset() -> QuerySet:
     """Active books with what every listing shows (the genre) joined in."""
     return Book.objects.filter(is_active=True).select_related("genre")
+
+
+def books_in_genres(queryset: QuerySet, genre_ids: Iterable[int]) -> QuerySet:
+    """The books filed under these genres. Said as a lookup expression on the book's own column:
+    `genre_id__in=` would make the genre a list joins in (`select_related`) an INNER JOIN, and MariaDB
+    then reads the genres first and sorts every book filed under them (1.8 s for a large genre of a
+    million books) instead of walking the list's index until the page is full (milliseconds)."""
+    return queryset.filter(In(F("genre_id"), list(genre_ids)))
 
 
 def book_search(queryset: QuerySet, text: str) -> QuerySet:

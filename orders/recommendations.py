@@ -15,6 +15,7 @@ from catalog.models import Book
 from catalog.selectors import (
     book_queryset,
     books_bought_with,
+    books_in_genres,
     genre_ids_under,
     preferences_for,
     wishlist_book_ids,
@@ -103,7 +104,7 @@ def recommendations_for_user(
         (Reason.SAME_GENRE, genre_ids_under(genre_ids=seed_genres) if seed_genres else set()),
     ):
         if genre_ids and len(picks) < limit:
-            genre_books = book_queryset().filter(genre_id__in=genre_ids)
+            genre_books = books_in_genres(book_queryset(), genre_ids)
             add(_popular(genre_books, excluded=seeds | picks.keys(), limit=limit), reason)
     if len(picks) < limit:
         add(_popular(book_queryset(), excluded=seeds | picks.keys(), limit=limit), Reason.BESTSELLER)
