@@ -73,14 +73,14 @@ class BookViewSet(viewsets.ModelViewSet):
         # Filters and ordering shape lists; a book asked for by id is found whatever the query string says.
         if self.action != "list":
             return queryset
-        asked = BookFilter.base_filters.keys() & self.request.query_params.keys()
+        asked = self.filterset_class.base_filters.keys() & self.request.query_params.keys()
         if not asked:
             # The catalog browsed page by page: nothing to filter or sort by, so BookFilter would only put
             # the newest first. Said directly, without building the filter set and its form (about a
             # sixth of such a page's time when it is not kept).
             return queryset.order_by(*NEWEST_FIRST)
         if asked == {"search"}:  # the search box: the most asked list after browsing
-            searched = BookFilter.search_alone(queryset, self.request.query_params["search"])
+            searched = self.filterset_class.search_alone(queryset, self.request.query_params["search"])
             if searched is not None:
                 return searched
         return super().filter_queryset(queryset)

@@ -41,7 +41,12 @@ class BookFilter(FilterSet):
         fields = ["search", "genre", "author", "min_price", "max_price", "in_stock"]
 
     def filter_search(self, queryset, name, value):
-        return _searched(queryset, value)
+        return self.searched(queryset, value)
+
+    @staticmethod
+    def searched(queryset: QuerySet, text: str) -> QuerySet:
+        """The books matching the search text (a blank one is no search)."""
+        return book_search(queryset, text) if text.strip() else queryset
 
     def filter_genre(self, queryset, name, value):
         genre = Genre.objects.filter(slug=value).first()
@@ -65,11 +70,7 @@ class BookFilter(FilterSet):
             value = cls.base_filters["search"].field.clean(text)
         except ValidationError:
             return None
-        return _tie_broken(_searched(queryset, value))
-
-
-def _searched(queryset: QuerySet, text: str) -> QuerySet:
-    return book_search(queryset, text) if text.strip() else queryset
+        return _tie_broken(cls.searched(queryset, value))
 
 
 def _tie_broken(queryset: QuerySet) -> QuerySet:

@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone
 
 from catalog.factories import BookFactory, GenreFactory
+from catalog.filters import BookFilter
 from catalog.models import Book
+from catalog.selectors import book_queryset
 
 pytestmark = pytest.mark.django_db
 
@@ -316,6 +318,21 @@ def test_a_search_alone_answers_as_the_filter_set_does(api_client, text):
     expected_count = {"lighthouse": 2, "": 4, "   ": 4, "nothing-matches": 0, "978-0-306-40615-7": 1}
     if text in expected_count:
         assert alone.json()["count"] == expected_count[text]
+
+
+def test_a_search_alone_uses_the_filter_sets_own_search():
+    """A filter set that searches another way (the bench's naive `icontains` one) is honoured by the
+    short path too."""
+
+    class TitleOnly(BookFilter):
+        @staticmethod
+        def searched(queryset, text):
+            return queryset.filter(title=text)
+
+    wanted = BookFactory(title="Exactly this", genre=None)
+    BookFactory(title="Exactly this and more", genre=None)
+
+    assert list(TitleOnly.search_alone(book_queryset(), "Exactly this")) == [wanted]
 
 
 def test_equal_sort_keys_page_stably_by_id(api_client):
