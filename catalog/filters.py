@@ -64,7 +64,7 @@ class BookFilter(FilterSet):
     @classmethod
     def search_alone(cls, queryset: QuerySet, text: str) -> QuerySet | None:
         """What the filter set gives for `?search=<text>` and no other filter, without building the set,
-        its form and its filters (a fifth of an uncached search's time); None when the field refuses the
+        its form and its filters (about a tenth of an uncached search's time); None when the field refuses the
         text, so that the filter set answers that as it answers every refusal."""
         try:
             value = cls.base_filters["search"].field.clean(text)
