@@ -302,7 +302,7 @@ def test_the_default_order_is_the_same_with_or_without_a_filter_given(api_client
 )
 @pytest.mark.django_db(transaction=True)  # MariaDB's FULLTEXT index shows committed rows only
 def test_a_search_alone_answers_as_the_filter_set_does(api_client, text):
-    """`?search=` alone skips building the filter set (BookFilter.search_alone); with another filter given
+    """`?search=` alone skips building the filter set (BookFilter.without_the_set); with another filter given
     (an empty one filters nothing) it goes through the set. Both answer alike, refusals included."""
     BookFactory(title="The Lighthouse Keeper", genre=None)
     BookFactory(title="Lighthouse Stories", genre=None)
@@ -332,7 +332,7 @@ def test_a_search_alone_uses_the_filter_sets_own_search():
     wanted = BookFactory(title="Exactly this", genre=None)
     BookFactory(title="Exactly this and more", genre=None)
 
-    assert list(TitleOnly.search_alone(book_queryset(), "Exactly this")) == [wanted]
+    assert list(TitleOnly.without_the_set(book_queryset(), {"search": "Exactly this"})) == [wanted]
 
 
 def test_equal_sort_keys_page_stably_by_id(api_client):
