@@ -9,17 +9,16 @@ import os
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
-from django.urls import resolve
 
 from core.background import embedded_scheduler
+from core.warm_up import warm_up
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bookstore.settings.production")
 
 django_application = get_wsgi_application()
-# The URLconf, and with it every view module, is imported now rather than by each worker's first request
-# (0.1–0.2 s that request and those queued behind it would wait): gunicorn preloads this module in its
-# master (gunicorn.conf.py), so a worker recycled by max_requests starts with them.
-resolve("/")
+# The URLconf and its lookups built and the templates compiled now, once in gunicorn's master, rather than
+# on each new or recycled worker's first requests (core/warm_up.py).
+warm_up()
 
 
 def application(environ, start_response):
