@@ -3,9 +3,13 @@ URLconf is imported and the templates compiled there (core/warm_up.py), so a new
 not do it on its first requests, and no database connection is opened, so none is shared between the
 forked workers."""
 
+import gc
 import json
+import runpy
 import subprocess
 import sys
+
+from django.conf import settings
 
 PRELOAD = """
 import json, sys
@@ -34,3 +38,14 @@ def test_the_master_imports_the_urlconf_compiles_the_templates_and_opens_no_data
         "compiled": ["base.html", "catalog/book_detail.html", "orders/email/order_shipped.txt"],
         "connections": [],
     }
+
+
+def test_gunicorn_freezes_the_loaded_app_out_of_the_garbage_collector_before_each_fork():
+    config = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    assert config["preload_app"] is True  # the app is loaded in the master, so the forks share it
+    gc.unfreeze()
+    try:
+        config["pre_fork"](server=None, worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
