@@ -3,9 +3,9 @@
 gunicorn preloads bookstore.wsgi in its master and forks the workers from it (gunicorn.conf.py), and
 recycles each worker after `max_requests`. A fresh worker used to import the URLconf on its first request
 (0.2 s), build the URL lookups on its first page (0.1 s) and compile each template the first time a page
-used it (a book page: 12 templates, 0.1 s), while the requests queued behind it waited: the p99 spikes
-of 0.5 s that bench/pages.py saw whenever a worker was recycled. Done once in the master, every worker
-starts with them. Nothing here touches the database or the cache, so no connection is opened before the
+used it (a book page: 12 templates, 0.1 s), while the requests queued behind it waited: one cause of
+the 0.5 s p99 spikes bench/pages.py saw (the other, garbage collection, is gunicorn.conf.py's
+`pre_fork`). Done once in the master, every worker starts with them. Nothing here touches the database or the cache, so no connection is opened before the
 fork (one would be shared by every worker).
 """
 
