@@ -4,8 +4,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def caches_for(*, redis_url: str) -> dict:
-    """Django's CACHES: `default` (login throttling, revoked tokens) and `search` (word searches' hits)
-    are shared by every process and server, in Redis when `redis_url` is set, else in database tables
+    """Django's CACHES: `default` (login throttling, revoked tokens) and `search` (word searches' hits,
+    large list counts) are shared by every process and server, in Redis when `redis_url` is set, else in database tables
     that `migrate` creates. `catalog` and `pages` stay per process, bounded, and never evict the shared entries."""
     if redis_url:
         shared = {
@@ -33,8 +33,8 @@ def caches_for(*, redis_url: str) -> dict:
         }
     return {
         **shared,
-        # Derived catalog reads (large list counts, book list pages): they may lag by their timeouts and
-        # cost no query to read.
+        # Derived catalog reads (book list pages, a process's copy of the large list counts): they may
+        # lag by their timeouts and cost no query to read.
         "catalog": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "catalog",

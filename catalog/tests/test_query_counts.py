@@ -77,6 +77,7 @@ def test_large_counts_are_cached_and_small_ones_exact(django_assert_num_queries)
         for n in range(limit + 10)
     )
     caches["catalog"].clear()
+    caches["search"].clear()
 
     with django_assert_num_queries(2):  # the capped count reaches the limit, so the full count runs
         assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
@@ -91,6 +92,31 @@ def test_large_counts_are_cached_and_small_ones_exact(django_assert_num_queries)
     with django_assert_num_queries(1):
         assert CachedCountPaginator(small, 20).count == 0
     assert CachedCountPaginator(book_queryset().none(), 20).count == 0
+
+
+def test_a_new_process_takes_a_large_count_from_the_shared_cache(django_assert_num_queries):
+    """A new or recycled worker (its own cache empty) does not count every row again: the count another
+    process made is shared, and lags by no more than it did there."""
+    limit = CachedCountPaginator.EXACT_COUNT_LIMIT
+    Book.objects.bulk_create(
+        Book(title=f"Bulk {n}", author="A", isbn=isbn13_from_prefix(f"979{n:09d}"), price=1)
+        for n in range(limit + 10)
+    )
+    caches["catalog"].clear()
+    caches["search"].clear()
+    assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
+    Book.objects.filter(pk=Book.objects.first().pk).update(is_active=False)
+
+    caches["catalog"].clear()  # another process
+    with django_assert_num_queries(1):  # the capped count only: the full count is the shared one
+        assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
+    with django_assert_num_queries(0):  # and now its own
+        assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
+
+    caches["catalog"].clear()
+    caches["search"].clear()  # both expired: counted afresh
+    with django_assert_num_queries(2):
+        assert CachedCountPaginator(book_queryset(), 20).count == limit + 9
 
 
 @pytest.mark.parametrize("items", [1, 25])
