@@ -70,14 +70,18 @@ def test_wishlist_and_prebooking_lists(user, user_client, catalog, django_assert
     assert len(wishlist.json()["results"]) == len(prebookings.json()["results"]) == page_size
 
 
-def test_large_counts_are_cached_and_small_ones_exact(django_assert_num_queries):
+@pytest.fixture
+def large_list() -> None:
+    """Ten books more than a list counts exactly (caches start empty: conftest's _fresh_cache)."""
     limit = CachedCountPaginator.EXACT_COUNT_LIMIT
     Book.objects.bulk_create(
         Book(title=f"Bulk {n}", author="A", isbn=isbn13_from_prefix(f"979{n:09d}"), price=1, stock=n % 2)
         for n in range(limit + 10)
     )
-    caches["catalog"].clear()
-    caches["search"].clear()
+
+
+def test_large_counts_are_cached_and_small_ones_exact(large_list, django_assert_num_queries):
+    limit = CachedCountPaginator.EXACT_COUNT_LIMIT
 
     with django_assert_num_queries(2):  # the capped count reaches the limit, so the full count runs
         assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
@@ -94,16 +98,10 @@ def test_large_counts_are_cached_and_small_ones_exact(django_assert_num_queries)
     assert CachedCountPaginator(book_queryset().none(), 20).count == 0
 
 
-def test_a_new_process_takes_a_large_count_from_the_shared_cache(django_assert_num_queries):
+def test_a_new_process_takes_a_large_count_from_the_shared_cache(large_list, django_assert_num_queries):
     """A new or recycled worker (its own cache empty) does not count every row again: the count another
     process made is shared, and lags by no more than it did there."""
     limit = CachedCountPaginator.EXACT_COUNT_LIMIT
-    Book.objects.bulk_create(
-        Book(title=f"Bulk {n}", author="A", isbn=isbn13_from_prefix(f"979{n:09d}"), price=1)
-        for n in range(limit + 10)
-    )
-    caches["catalog"].clear()
-    caches["search"].clear()
     assert CachedCountPaginator(book_queryset(), 20).count == limit + 10
     Book.objects.filter(pk=Book.objects.first().pk).update(is_active=False)
 
