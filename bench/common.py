@@ -233,9 +233,9 @@ done = function(summary, latency, requests)
   for _, thread in ipairs(threads) do bad = bad + thread:get("not_200") end
   io.write(string.format(
     '\\nRESULT {"requests": %%d, "duration_us": %%d, "errors": %%d, "not_200": %%d, '
-    .. '"p50": %%d, "p95": %%d, "p99": %%d}\\n',
+    .. '"p50": %%d, "p95": %%d, "p99": %%d, "p999": %%d}\\n',
     summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, bad,
-    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency:percentile(99.9)))
 end
 """
 
@@ -252,7 +252,7 @@ class Load:
 
 
 def wrk(port: int, load: Load, seconds: float) -> dict:
-    """One wrk run. Returns requests, rate (req/s), p50/p95/p99 (µs), socket errors and responses that
+    """One wrk run. Returns requests, rate (req/s), p50/p95/p99/p999 (µs), socket errors and responses that
     were not a 200 (`not_200`)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(
