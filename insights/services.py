@@ -1,14 +1,16 @@
 """Shopper insights: counting what shoppers do, and moving the counts into daily tables.
 
 Recording (`book_view_record`, `cart_add_record`, `order_line_record`, `search_record`) costs no database
-write: each event adds 1 to this process's tally, and the process's pusher thread adds the tally to
-counters in the shared `default` cache every INSIGHTS_PUSH_SECONDS (`cache.add` for the day's first, then
-`cache.incr`, both atomic on Redis and on the local-memory cache; the database cache Django falls back to
-is exact only without concurrent writers). So a page view costs no cache round trip, and no shopper's
-request waits for a push either: a push makes a few round trips per book or query counted (with the
-database cache, 2 ms each: over a second for the 300-odd books a busy worker sees in 5 s). A process that
-is killed loses the events of its last few seconds; one that exits normally pushes them first. With
-INSIGHTS_PUSH_SECONDS = 0 every event is pushed at once, by the request that records it. A counter
+write: each event adds 1 to this process's tally, and the first event after INSIGHTS_PUSH_SECONDS hands
+a push of the tally to the process's background threads (core/background.py), which add it to counters
+in the shared `default` cache (`cache.incr`, or `cache.add` for the day's first; both atomic on Redis and
+on the local-memory cache; the database cache Django falls back to is exact only without concurrent
+writers). So a page view costs no cache round trip, and no shopper's request waits for a push either: a
+push makes a few round trips per book or query counted (with the database cache, about 2 ms each: over
+a second for the 300-odd books a busy worker sees in 5 s). A process that is killed loses the events of
+its last few seconds; one that exits normally pushes them first, and one that goes quiet pushes them
+with its next event (or exit). With INSIGHTS_PUSH_SECONDS = 0 every event is pushed at once, by the
+request that records it. A counter
 is named by the day, the kind of event and the book id or the search query, never by who did it: no user,
 session or address is kept. The recording runs after the surrounding transaction commits (a rolled-back
 cart add or a retried checkout counts once or not at all), and a cache that fails is logged and never
@@ -25,7 +27,6 @@ daily or those counts are lost.
 import atexit
 import hashlib
 import logging
-import os
 import threading
 import time
 from collections import Counter, defaultdict
@@ -36,9 +37,11 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
+
+from core.background import background_threads
 
 from .models import SEARCH_QUERY_MAX_LENGTH, DailyBookStats, DailySearchStats
 
@@ -106,41 +109,21 @@ _pushed_at = time.monotonic()
 def _count(day: date, kind: str, subject: int | str) -> None:
     with _tally_lock:
         _tally[(day, kind, subject)] += 1
-    if not settings.INSIGHTS_PUSH_SECONDS:
+    seconds = settings.INSIGHTS_PUSH_SECONDS
+    if not seconds:
         insights_push()
-    else:
-        _pusher_start()
+    elif _push_due(seconds):
+        background_threads.submit(insights_push)
 
 
-# The thread that pushes this process's tally; one per process (a forked worker starts its own).
-_pusher: threading.Thread | None = None
-_pusher_pid = 0
-_pusher_lock = threading.Lock()
-PUSHER_TICK_SECONDS = 1.0  # how often the pusher looks whether a push is due
-
-
-def _pusher_start() -> None:
-    global _pusher, _pusher_pid
-    if _pusher_pid == os.getpid() and _pusher.is_alive():
-        return
-    with _pusher_lock:
-        if _pusher_pid != os.getpid() or not _pusher.is_alive():
-            _pusher = threading.Thread(target=_push_when_due, name="insights-pusher", daemon=True)
-            _pusher.start()
-            _pusher_pid = os.getpid()
-
-
-def _push_when_due() -> None:
-    """The pusher's loop: every INSIGHTS_PUSH_SECONDS, the tally goes to the shared counters, in this
-    thread (with its own database connection when the cache is the database), never in a request."""
-    while True:
-        time.sleep(PUSHER_TICK_SECONDS)
-        seconds = settings.INSIGHTS_PUSH_SECONDS
-        if not seconds or time.monotonic() - _pushed_at < seconds:
-            continue
-        close_old_connections()  # as around a request: a connection gone stale is replaced
-        insights_push()  # logs what fails; should it raise, the next event starts a new pusher
-        close_old_connections()
+def _push_due(seconds: int) -> bool:
+    """Whether a push is due, True once per period: the events meanwhile do not queue another."""
+    global _pushed_at
+    with _tally_lock:
+        if time.monotonic() - _pushed_at < seconds:
+            return False
+        _pushed_at = time.monotonic()
+        return True
 
 
 @atexit.register
