@@ -3,6 +3,7 @@
     python bench/pages.py                      # load 10,000 books, check every page, then measure
     python bench/pages.py --skip-load          # measure again on the database loaded last time
     python bench/pages.py --seconds 5 --rounds 3
+    python bench/pages.py --skip-load --only "500 books" --seconds 10 --rounds 3   # the long tail alone
     python bench/pages.py --profile / [--logged-in] [--caches-off] [--requests 200]
 
 It creates (drops and recreates) its own database (default MariaDB `bench_pages`, or a SQLite file with
@@ -116,6 +117,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="Seconds per page and round.")
     parser.add_argument("--rounds", type=int, default=1, help="Rounds per page (the median is shown).")
     parser.add_argument("--port", type=int, default=8777)
+    parser.add_argument(
+        "--only", metavar="TEXT", help="Measure only the pages whose name holds TEXT (and the floor)."
+    )
     parser.add_argument("--profile", metavar="URL", help="Profile this URL in-process instead.")
     parser.add_argument("--requests", type=int, default=200, help="--profile: requests to profile.")
     parser.add_argument("--logged-in", action="store_true", help="--profile: as the bench customer.")
@@ -437,7 +441,7 @@ def _run(args, env: dict[str, str]) -> int:
     caches["search"].clear()  # no hits left from an earlier run
     caches["default"].clear()  # nor login failures
     expected = Expected.read()
-    pages = _pages(expected)
+    pages = [page for page in _pages(expected) if page.kind == "floor" or (args.only or "") in page.name]
     out = Transcript(RESULTS / f"pages-{datetime.now():%Y%m%d-%H%M%S}.txt")
     out(
         f"{expected.total:,} books on {env['DATABASE_URL'].split('://')[0]}; gunicorn (gunicorn.conf.py) with"
