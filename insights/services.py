@@ -145,7 +145,7 @@ def _add(day: date, kind: str, subject: int | str, events: int) -> None:
     key = _counter_key(day, kind, subject)
     for _attempt in range(2):
         try:
-            cache.incr(key, events)  # the usual case: counted before today
+            cache.incr(key, events)  # the usual case: counted earlier today
             return
         except ValueError:  # no such counter yet (or it expired)
             pass
