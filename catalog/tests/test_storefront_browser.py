@@ -59,6 +59,7 @@ def test_genre_page_and_sort_on_change(page, screen, live_server, shelf):
     expect(breadcrumbs.locator('[aria-current="page"]')).to_have_text("Mystery")
     expect(cards(page)).to_have_count(2)
 
+    page.wait_for_load_state()  # the script that sorts on change has run (it is deferred)
     page.get_by_label("Sort by").select_option(label="Bestsellers")  # no button: it applies on change
 
     expect(page).to_have_url(re.compile(r"ordering=-bestselling"))
