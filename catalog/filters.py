@@ -5,8 +5,8 @@ from django_filters import rest_framework as filters
 from core.filters import DayRangeFilterSet, FilterSet, IntegerFilter, StrictBooleanFilter
 from core.limits import MAX_ID
 
-from .models import Book, Genre, StockMovement
-from .selectors import book_search, books_in_genres, genre_descendant_ids
+from .models import Book, StockMovement
+from .selectors import book_search, books_in_genres, genre_ids_under
 
 NEWEST_FIRST = ("-created_at", "-id")  # a list's order when none is asked for
 
@@ -49,10 +49,10 @@ class BookFilter(FilterSet):
         return book_search(queryset, text) if text.strip() else queryset
 
     def filter_genre(self, queryset, name, value):
-        genre = Genre.objects.filter(slug=value).first()
-        if genre is None:
+        genre_ids = genre_ids_under(slugs=[value])  # one query, however deep the genre's subtree
+        if not genre_ids:
             return queryset.none()
-        return books_in_genres(queryset, genre_descendant_ids(genre))
+        return books_in_genres(queryset, sorted(genre_ids))
 
     def filter_in_stock(self, queryset, name, value):
         return queryset.filter(stock__gt=0) if value else queryset.filter(stock=0)

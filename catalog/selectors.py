@@ -27,16 +27,6 @@ from .search import fulltext_search, search_words, words_search
 from .spelling import fold, spelling_suggest
 
 
-def genre_descendant_ids(genre: Genre) -> list[int]:
-    """The genre and every genre nested under it, one query per level."""
-    ids, frontier = [genre.pk], [genre.pk]
-    while frontier:
-        frontier = list(Genre.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
-        frontier = [pk for pk in frontier if pk not in ids]
-        ids.extend(frontier)
-    return ids
-
-
 @dataclass
 class GenreNode:
     genre: Genre

@@ -38,7 +38,7 @@ from .models import (
     TaxClass,
     WishlistItem,
 )
-from .selectors import Preferences, genre_descendant_ids, genre_names_by_id, preferences_for
+from .selectors import Preferences, genre_ids_under, genre_names_by_id, preferences_for
 from .spelling import search_terms_add
 from .validation import MESSAGES, book_clean, genre_clean, stock_clean
 
@@ -72,7 +72,7 @@ def _genre_names_refresh(genre: Genre) -> None:
     """A renamed or moved genre: the books filed under it, or under a genre below it, are searched by
     the new names. One UPDATE per genre of the subtree (a rare staff action)."""
     names = genre_names_by_id()
-    for genre_id in genre_descendant_ids(genre):
+    for genre_id in sorted(genre_ids_under(genre_ids={genre.pk})):
         Book.objects.filter(genre_id=genre_id).update(genre_names=names[genre_id])
 
 

@@ -31,7 +31,7 @@ from django.db.models.functions import Cast, Ceil, Coalesce, Greatest, TruncDate
 from django.utils import timezone
 
 from catalog.models import Genre
-from catalog.selectors import book_queryset, books_in_genres, genre_descendant_ids
+from catalog.selectors import book_queryset, books_in_genres, genre_ids_under
 
 from .models import SOLD_STATUSES, OrderItem
 from .selectors import sold_orders
@@ -139,7 +139,7 @@ def inventory_queryset(
     sold_float = Cast(F("sold_30d"), FloatField())
     books = book_queryset()
     if genre is not None:
-        books = books_in_genres(books, genre_descendant_ids(genre))
+        books = books_in_genres(books, sorted(genre_ids_under(genre_ids={genre.pk})))
     books = (
         books.annotate(sold_30d=Coalesce(Subquery(sold, output_field=IntegerField()), Value(0)))
         .annotate(

@@ -139,10 +139,15 @@ def test_notify_me_page(client, user, catalog, django_assert_num_queries, items)
     assert len(response.context["prebookings"]) == min(items, 20)
 
 
-def test_genre_page(client, catalog, django_assert_num_queries):
-    # The filter's genre and the genres below it (one level here), the count, the genre tree (which also
-    # names the genre page's heading and breadcrumbs), the page (genres joined in).
-    with django_assert_num_queries(5):
-        response = client.get("/", {"genre": catalog[0].genre.slug})
+@pytest.mark.parametrize("depth", [0, 2])
+def test_genre_page(client, catalog, django_assert_num_queries, depth):
+    # The filter's genre and the genres below it (one query however deep), the count, the genre tree
+    # (which also names the genre page's heading and breadcrumbs), the page (genres joined in).
+    genre, below = catalog[0].genre, []
+    for _ in range(depth):
+        below.append(BookFactory(genre=GenreFactory(parent=below[-1].genre if below else genre)))
+    with django_assert_num_queries(4):
+        response = client.get("/", {"genre": genre.slug})
 
-    assert response.context["genre"] == catalog[0].genre
+    assert response.context["genre"] == genre
+    assert {book.pk for book in below} <= {book.pk for book in response.context["books"]}
