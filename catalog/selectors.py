@@ -76,10 +76,14 @@ def genre_names_by_id() -> dict[int, str]:
 
 
 def genre_path(genre: Genre) -> list[Genre]:
-    """The genre's ancestors from the top level down, ending with the genre itself (breadcrumbs)."""
+    """The genre's ancestors from the top level down, ending with the genre itself (breadcrumbs): no
+    query for a top-level genre, one for any other, however deep."""
+    if genre.parent_id is None:
+        return [genre]
+    genres = Genre.objects.in_bulk()
     path, seen = [genre], {genre.pk}
-    while path[0].parent_id and path[0].parent_id not in seen:
-        parent = Genre.objects.get(pk=path[0].parent_id)
+    while path[0].parent_id in genres and path[0].parent_id not in seen:
+        parent = genres[path[0].parent_id]
         seen.add(parent.pk)
         path.insert(0, parent)
     return path

@@ -31,10 +31,12 @@ def test_genre_tree_is_empty_without_genres():
     assert genre_tree() == []
 
 
-def test_genre_path_runs_from_the_top_level_down():
+def test_genre_path_runs_from_the_top_level_down(django_assert_num_queries):
     fiction = GenreFactory(name="Fiction")
     fantasy = GenreFactory(name="Fantasy", parent=fiction)
     epic = GenreFactory(name="Epic fantasy", parent=fantasy)
 
-    assert genre_path(epic) == [fiction, fantasy, epic]
-    assert genre_path(fiction) == [fiction]
+    with django_assert_num_queries(1):  # whatever the depth
+        assert genre_path(epic) == [fiction, fantasy, epic]
+    with django_assert_num_queries(0):
+        assert genre_path(fiction) == [fiction]
