@@ -139,7 +139,7 @@ def inventory_queryset(
     sold_float = Cast(F("sold_30d"), FloatField())
     books = book_queryset()
     if genre is not None:
-        books = books_in_genres(books, sorted(genre_ids_under(genre_ids={genre.pk})))
+        books = books_in_genres(books, genre_ids_under(genre_ids={genre.pk}))
     books = (
         books.annotate(sold_30d=Coalesce(Subquery(sold, output_field=IntegerField()), Value(0)))
         .annotate(

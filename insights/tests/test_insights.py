@@ -122,6 +122,21 @@ def test_a_failed_write_gives_the_counts_back_for_the_next_flush(monkeypatch):
     assert book_rows() == {9: (1, 0, 0)}
 
 
+def test_a_cache_that_fails_loses_the_pushed_events_and_never_the_request(monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise ConnectionError("the cache is away")
+
+    with monkeypatch.context() as patch:
+        for method in ("add", "incr"):
+            patch.setattr(cache, method, refuse)
+        services.book_view_record(book_id=3)  # pushed at once here (INSIGHTS_PUSH_SECONDS = 0)
+
+    assert "insights: 1 view event(s)" in caplog.text
+    assert cache.get(services._counter_key(timezone.localdate(), "view", 3)) is None
+    assert services.insights_flush().events == 0  # lost, not counted twice later
+    assert not DailyBookStats.objects.exists()
+
+
 def test_only_one_flush_runs_at_a_time():
     services.book_view_record(book_id=1)
     cache.add("insights:flush-lock", 1)
