@@ -4,7 +4,7 @@ from django.utils.functional import cached_property
 
 from core.pagination import CachedCountPaginator, StandardPagination
 
-from .search import SearchHits, is_word_search, search_hits
+from .search import MAX_HITS, SearchHits, is_word_search, search_hits
 from .selectors import book_queryset
 
 
@@ -21,6 +21,11 @@ class BookPaginator(CachedCountPaginator):
     def total(self) -> int:
         return self.hits.total if self.hits is not None else super().total()
 
+    @property
+    def count_capped(self) -> bool:
+        """More books matched than the search counts: `count` and the pages cover the first MAX_HITS."""
+        return self.hits is not None and self.hits.capped
+
     def rows_by_pk(self):
         # Live rows: a book removed since the hits were found is left out. The page puts them in order.
         return book_queryset().order_by()
@@ -36,4 +41,23 @@ class BookPaginator(CachedCountPaginator):
 
 
 class BookPagination(StandardPagination):
+    """A search that matched more books than it counts says so: `"count_capped": true` after `count`."""
+
     django_paginator_class = BookPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.page.paginator.count_capped:
+            response.data = {"count": response.data.pop("count"), "count_capped": True, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"]["count_capped"] = {
+            "type": "boolean",
+            "description": (
+                f"Present, and true, only when a search by relevance matched more than {MAX_HITS} books:"
+                f" `count` is then {MAX_HITS} and the pages hold the most relevant of the first matches found."
+            ),
+        }
+        return paginated

@@ -12,12 +12,14 @@ those words are checked with `icontains` on the rows the index already found; a 
 words ("It", "Oz") falls back to `icontains` over the table, the one slow path.
 
 Finding the matches is the expensive part of a search: InnoDB reads every matching row before it can rank
-them (about 0.2 s for a word found in 20,000 of a million books), whatever the page asked for. So a
-search is answered from its *hits* (`search_hits`): the ids of its first MAX_HITS matches in the list's
+or count them (about 0.1 s for a word found in 20,000 of a million books), whatever the page asked for. So
+a search is answered from its *hits* (`search_hits`): the ids of its first MAX_HITS matches in the list's
 order and how many there are, read in one query and shared by all its pages, its count and every process
 through the "search" cache for SEARCH_CACHE_SECONDS, under the catalog's search version
 (catalog/cache_version.py): a book added, changed, removed or sold out through the services is found (or
-not) at once; the rows of a page are always read live.
+not) at once; the rows of a page are always read live. In its own order, by relevance, a search counts
+and ranks no more than MAX_HITS matches (`SearchHits.capped`, "1,000+ books"), as large shops do: the
+first 1,001 matches cost InnoDB a fifth of all 20,000.
 """
 
 import re
@@ -35,6 +37,7 @@ FULLTEXT_INDEX = "catalog_book_fulltext"
 FULLTEXT_COLUMNS = ("title", "author", "description", "genre_names")
 MAX_WORDS = 8
 SEARCH_RANK = "search_rank"  # the annotation that marks a word search (and holds its relevance)
+RELEVANCE_ORDER = (f"-{SEARCH_RANK}", "-id")
 MAX_HITS = 1000  # 50 pages of 20: deeper pages are read from the database each time
 MIN_TOKEN_SIZE = 3  # innodb_ft_min_token_size, server default
 MAX_TOKEN_SIZE = 84  # innodb_ft_max_token_size, server default
@@ -116,7 +119,7 @@ def fulltext_search(queryset: QuerySet, words: list[str]) -> QuerySet:
     others = [word for word in words if not is_indexed_word(word)]
     if others:
         queryset = queryset.filter(words_condition(others))
-    return queryset.order_by(f"-{SEARCH_RANK}")
+    return queryset.order_by(RELEVANCE_ORDER[0])  # the list adds the tie-breaker (catalog/filters.py)
 
 
 def words_search(queryset: QuerySet, words: list[str]) -> QuerySet:
@@ -129,38 +132,62 @@ def is_word_search(queryset: QuerySet) -> bool:
     return SEARCH_RANK in queryset.query.annotations
 
 
+def is_ranked_by_relevance(queryset: QuerySet) -> bool:
+    """A full-text search in its own order: most relevant first, the newest first among equals."""
+    return tuple(queryset.query.order_by) == RELEVANCE_ORDER
+
+
 @dataclass(frozen=True)
 class SearchHits:
-    """A search's matches in the list's order: the ids of the first MAX_HITS of them, and how many."""
+    """A search's matches in the list's order: the ids of the first MAX_HITS of them and how many there
+    are; or, when `capped`, MAX_HITS and the ids of those, as more matched than were counted."""
 
     ids: tuple[int, ...]
     total: int
+    capped: bool = False
 
 
 def search_hits(queryset: QuerySet) -> SearchHits:
-    """The hits of a word search (`is_word_search`) with its filters and ordering, in one query: the ids
-    of the first MAX_HITS matches and the total (`COUNT(*) OVER ()`), so the index's work is done once
-    rather than once for the count and again for the page. Kept in the shared "search" cache for
-    SEARCH_CACHE_SECONDS (0 turns that off) under the search version: a title changed around the
-    services (a raw UPDATE) shows in searches that much later."""
-    ranked = queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")
+    """The hits of a word search (`is_word_search`) with its filters and ordering, in one query, so the
+    index's work is done once rather than once for the count and again for the page. Kept in the shared
+    "search" cache for SEARCH_CACHE_SECONDS (0 turns that off) under the search version: a title changed
+    around the services (a raw UPDATE) shows in searches that much later."""
     seconds = settings.SEARCH_CACHE_SECONDS
     if not seconds:
-        return _hits_found(ranked)
-    key = queryset_cache_key("search-hits", ranked)
+        return _hits_found(queryset)
+    key = queryset_cache_key("search-hits", queryset)
     if key is None:  # e.g. an unknown genre: nothing can match
         return SearchHits(ids=(), total=0)
     key = f"{search_version()}:{key}"
     kept = caches["search"].get(key)
     if kept is not None:
-        ids, total = kept
-        return SearchHits(ids=tuple(ids), total=total)
-    hits = _hits_found(ranked)
-    caches["search"].set(key, (list(hits.ids), hits.total), seconds)  # plain values: no class pickled
+        ids, total, capped = kept
+        return SearchHits(ids=tuple(ids), total=total, capped=capped)
+    hits = _hits_found(queryset)
+    caches["search"].set(key, (list(hits.ids), hits.total, hits.capped), seconds)  # plain values
     return hits
 
 
-def _hits_found(ranked: QuerySet) -> SearchHits:
+def _hits_found(queryset: QuerySet) -> SearchHits:
     """Asks the database (a query that can match nothing, e.g. of an unknown genre, is not sent)."""
-    rows = list(ranked[:MAX_HITS])
+    if is_ranked_by_relevance(queryset):
+        return _relevance_hits(queryset)
+    # Any other order sorts every match anyway, so the exact total comes along (`COUNT(*) OVER ()`).
+    rows = list(
+        queryset.annotate(search_total=Window(Count("pk"))).values_list("pk", "search_total")[:MAX_HITS]
+    )
     return SearchHits(ids=tuple(pk for pk, _ in rows), total=rows[0][1] if rows else 0)
+
+
+def _relevance_hits(queryset: QuerySet) -> SearchHits:
+    """The first MAX_HITS + 1 matches as the index finds them, unordered, ranked here exactly as
+    RELEVANCE_ORDER would: when that is all of them, these are the search's hits and its exact count.
+    Otherwise the count stops at MAX_HITS (`capped`) and the hits are the best MAX_HITS of those first
+    found (the index gives the books in the order they were indexed, oldest first): unordered, InnoDB stops
+    reading at the limit (0.02 s for a word in 20,000 of a million books), while ranking or counting every
+    match reads every matching row (0.1 s)."""
+    found = list(queryset.order_by().values_list("pk", SEARCH_RANK)[: MAX_HITS + 1])
+    found.sort(key=lambda hit: (hit[1], hit[0]), reverse=True)  # RELEVANCE_ORDER
+    capped = len(found) > MAX_HITS
+    ids = tuple(pk for pk, _ in found[:MAX_HITS])
+    return SearchHits(ids=ids, total=len(ids), capped=capped)

@@ -48,11 +48,46 @@ def test_pages_past_the_hits_kept_come_from_the_database(api_client):
         BookFactory.build(genre=None, description=f"Saga volume {n}") for n in range(MAX_HITS + 10)
     )
 
-    last_kept = _search(api_client, page_size=100, page=MAX_HITS // 100)
-    past = _search(api_client, page_size=100, page=MAX_HITS // 100 + 1)
+    # Sorted by title, every match is counted (relevance stops counting at MAX_HITS on MariaDB).
+    last_kept = _search(api_client, page_size=100, page=MAX_HITS // 100, ordering="title")
+    past = _search(api_client, page_size=100, page=MAX_HITS // 100 + 1, ordering="title")
 
     assert past["count"] == MAX_HITS + 10 and len(past["results"]) == 10
+    assert "count_capped" not in past
     assert not set(_ids(past)) & set(_ids(last_kept))
+
+
+@pytest.mark.mariadb
+def test_by_relevance_a_search_counts_and_ranks_no_more_than_the_first_hits_found(api_client, client):
+    created = Book.objects.bulk_create(
+        BookFactory.build(genre=None, description=f"Saga volume {n}") for n in range(MAX_HITS + 10)
+    )
+    pages = MAX_HITS // 100
+
+    listed = [_search(api_client, page_size=100, page=n) for n in range(1, pages + 1)]
+
+    assert {(page["count"], page["count_capped"]) for page in listed} == {(MAX_HITS, True)}
+    assert list(listed[0])[:2] == ["count", "count_capped"]
+    seen = [pk for page in listed for pk in _ids(page)]
+    # Ranked among the first found (in the order they were indexed): equally relevant, newest first.
+    first_found = [book.pk for book in created[: MAX_HITS + 1]]
+    assert seen == sorted(first_found, reverse=True)[:MAX_HITS]
+    assert listed[-1]["next"] is None
+    past = api_client.get("/api/books/", {"search": "saga", "page_size": 100, "page": pages + 1})
+    assert past.status_code == 404
+    shop_page = client.get("/", {"search": "saga"})
+    assert "1,000+ books, page 1 of 50" in shop_page.content.decode()
+
+
+@pytest.mark.mariadb
+def test_by_relevance_a_search_under_the_limit_is_counted_and_ranked_whole(api_client):
+    mentions = [BookFactory(description="saga " * times) for times in (1, 3, 1, 2)]
+
+    page = _search(api_client)
+
+    assert page["count"] == 4 and "count_capped" not in page
+    # More mentions rank higher; equal relevance, newest first (as ORDER BY would).
+    assert _ids(page) == [mentions[1].pk, mentions[3].pk, mentions[2].pk, mentions[0].pk]
 
 
 def test_filters_and_ordering_make_their_own_hits(api_client):
