@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 
 from core.compiled_query import CompiledQuery
 from core.errors import NotFound
+from core.limits import MAX_ID
 
 from .isbn import isbn_normalize
 from .models import (
@@ -123,11 +124,15 @@ def book_get(*, book_id: int) -> Book:
     return book_queryset().get(pk=book_id)
 
 
+# Every book page rendered afresh reads its book: compiled once (core/compiled_query.py).
+_ACTIVE_BOOK = CompiledQuery(lambda book_id: book_queryset().filter(pk=book_id))
+
+
 def book_get_active(*, book_id: int) -> Book:
-    book = book_queryset().filter(pk=book_id).first()
-    if book is None:
+    found = _ACTIVE_BOOK.instances(book_id=book_id) if 0 < book_id <= MAX_ID else []
+    if not found:
         raise NotFound("No such book in the catalog.")
-    return book
+    return found[0]
 
 
 @dataclass(frozen=True)
@@ -197,21 +202,36 @@ class RelatedBooks:
     by_author: list[Book]
 
 
-def book_related(*, book: Book, limit: int = RELATED_LIMIT) -> RelatedBooks:
+def book_related(*, book: Book) -> RelatedBooks:
     """ "Customers also bought" (the co-purchases `refresh_related_books` stored, most frequent first)
-    and "More by this author" (their other books, bestsellers first); two indexed queries."""
-    relations = (
-        BookRelation.objects.filter(book=book, related__is_active=True)
+    and "More by this author" (their other books, bestsellers first); two indexed queries, compiled once
+    (every book page rendered afresh asks)."""
+    relations = _ALSO_BOUGHT.instances(book_id=book.pk)
+    return RelatedBooks(
+        also_bought=[relation.related for relation in relations],
+        by_author=_BY_AUTHOR.instances(author=book.author, book_id=book.pk),
+    )
+
+
+_ALSO_BOUGHT = CompiledQuery(
+    lambda book_id: (
+        BookRelation.objects.filter(book_id=book_id, related__is_active=True)
         .select_related("related__genre")
-        .order_by("-score", "related_id")[:limit]
+        .order_by("-score", "related_id")[:RELATED_LIMIT]
     )
-    by_author = (
+)
+
+
+def _by_author(author: str, book_id: int) -> QuerySet:
+    return (
         book_queryset()
-        .filter(author=book.author)
-        .exclude(pk=book.pk)
-        .order_by("-units_sold_30d", "-created_at", "-id")[:limit]
+        .filter(author=author)
+        .exclude(pk=book_id)
+        .order_by("-units_sold_30d", "-created_at", "-id")[:RELATED_LIMIT]
     )
-    return RelatedBooks(also_bought=[relation.related for relation in relations], by_author=list(by_author))
+
+
+_BY_AUTHOR = CompiledQuery(_by_author)
 
 
 # --- What recommendations are made of (the orders app's "Picked for you") ---------------------------

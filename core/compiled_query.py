@@ -3,12 +3,15 @@
 Building a queryset and compiling it costs the ORM 0.3–2 ms (cloning, resolving lookups and
 subqueries, writing the SQL): several times what the database takes to answer a small indexed query.
 A logged-in shopper's every page view runs a few such queries (the cart badge; on the book page, what
-they may do about the book), so `CompiledQuery` builds each once per database, with stand-in numbers
-for its arguments, keeps the SQL the ORM wrote and runs it again with the real values.
+they may do about the book), and every book page rendered afresh reads the book and its related books,
+so `CompiledQuery` builds each once per database, with stand-in values for its arguments, keeps the SQL
+the ORM wrote and runs it again with the real values.
 
-Only for queries whose SQL never depends on the values: whole-number arguments used in plain
-comparisons (no `__in` lists, no `None`, no branches on them in the builder). Rows come back as the
-database driver gives them: an `Exists()` may be 0 or 1, a `Sum()` a Decimal.
+Only for queries whose SQL never depends on the values: arguments used in plain comparisons (no `__in`
+lists, no `None`, no branches on them in the builder); whole numbers, or text for an argument the builder
+annotates as `str`. `rows()` gives the rows as the database driver gives them (an `Exists()` may be 0 or
+1, a `Sum()` a Decimal); `instances()` the model instances the queryset would give, with the related
+objects of its `select_related`.
 """
 
 import inspect
@@ -16,10 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
 
-# Numbers no id or quantity in the shop takes: they stand in for the arguments while compiling.
+# Values no id, quantity or text in the shop takes: they stand in for the arguments while compiling.
 STAND_IN_BASE = -987_654_321
+STAND_IN_TEXT = "\x00compiled-query-argument-{}"
 
 
 @dataclass(frozen=True)
@@ -27,36 +32,100 @@ class _Argument:
     name: str
 
 
+@dataclass(frozen=True)
+class _Instances:
+    """How a row becomes a model instance, as the ORM's ModelIterable does it, worked out once."""
+
+    model: type[Model]
+    columns: slice  # the model's own columns in the row
+    attnames: list[str]
+    populators: list  # the related objects of select_related
+    converters: dict  # per column, the field's converters (times, decimals)
+    compiler: object  # the stand-ins' compiler, which applies the converters
+
+    def build(self, using: str, rows: list[tuple]) -> list[Model]:
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        instances = []
+        for row in rows:
+            instance = self.model.from_db(using, self.attnames, row[self.columns])
+            for populator in self.populators:
+                populator.populate(row, instance)
+            instances.append(instance)
+        return instances
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: list
+    instances: _Instances | None  # None: the queryset gives values, or annotates its instances
+
+
 class CompiledQuery:
     """`CompiledQuery(lambda user_id, book_id: <queryset>)`; then `.rows(user_id=…, book_id=…)`."""
 
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
-        self.arguments = tuple(inspect.signature(build).parameters)
-        self.compiled: dict[str, tuple[str, list]] = {}
+        parameters = inspect.signature(build).parameters.values()
+        self.arguments = tuple(parameter.name for parameter in parameters)
+        self.text_arguments = {parameter.name for parameter in parameters if parameter.annotation is str}
+        self.compiled: dict[str, _Compiled] = {}
 
-    def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values: int) -> list[tuple]:
-        if values.keys() != set(self.arguments):
-            raise TypeError(f"expected the arguments {self.arguments}, got {tuple(values)}")
-        sql, params = self.compiled.get(using) or self._compile(using)
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, [values[p.name] if isinstance(p, _Argument) else p for p in params])
-            return list(cursor.fetchall())
+    def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
+        return self._fetch(self.compiled.get(using) or self._compile(using), using, values)
 
-    def first(self, *, using: str = DEFAULT_DB_ALIAS, **values: int) -> tuple | None:
+    def first(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> tuple | None:
         rows = self.rows(using=using, **values)
         return rows[0] if rows else None
 
-    def _compile(self, using: str) -> tuple[str, list]:
-        stand_ins = {STAND_IN_BASE - number: name for number, name in enumerate(self.arguments)}
+    def instances(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[Model]:
+        """The model instances the queryset gives, without building and compiling it again."""
+        compiled = self.compiled.get(using) or self._compile(using)
+        if compiled.instances is None:
+            raise TypeError("instances() needs a queryset of model instances without annotations")
+        return compiled.instances.build(using, self._fetch(compiled, using, values))
+
+    def _fetch(self, compiled: _Compiled, using: str, values: dict) -> list[tuple]:
+        if values.keys() != set(self.arguments):
+            raise TypeError(f"expected the arguments {self.arguments}, got {tuple(values)}")
+        params = [values[param.name] if isinstance(param, _Argument) else param for param in compiled.params]
+        with connections[using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            return list(cursor.fetchall())
+
+    def _compile(self, using: str) -> _Compiled:
+        stand_ins = {
+            STAND_IN_TEXT.format(number) if name in self.text_arguments else STAND_IN_BASE - number: name
+            for number, name in enumerate(self.arguments)
+        }
         queryset = self.build(*stand_ins)
-        sql, params = queryset.query.get_compiler(using).as_sql()
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()  # also works out the select list and what each column fills
         params = [
-            _Argument(stand_ins[param]) if type(param) is int and param in stand_ins else param
+            _Argument(stand_ins[param]) if type(param) in (int, str) and param in stand_ins else param
             for param in params
         ]
         unused = set(self.arguments) - {param.name for param in params if isinstance(param, _Argument)}
         if unused:  # folded into the SQL, or turned into something else: the SQL would be wrong
             raise ValueError(f"the compiled query does not take {sorted(unused)} as parameters")
-        self.compiled[using] = (sql, params)
-        return sql, params
+        self.compiled[using] = _Compiled(
+            sql=sql, params=params, instances=_instances(queryset, compiler, using)
+        )
+        return self.compiled[using]
+
+
+def _instances(queryset: QuerySet, compiler, using: str) -> _Instances | None:
+    query = queryset.query
+    if queryset._iterable_class is not ModelIterable or compiler.annotation_col_map or query.extra_select:
+        return None
+    select, klass_info = compiler.select, compiler.klass_info
+    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1]
+    return _Instances(
+        model=klass_info["model"],
+        columns=slice(first, last + 1),
+        attnames=[column[0].target.attname for column in select[first : last + 1]],
+        populators=get_related_populators(klass_info, select, using),
+        converters=compiler.get_converters([column[0] for column in select[: compiler.col_count]]),
+        compiler=compiler,
+    )

@@ -68,3 +68,52 @@ def test_missing_or_unknown_arguments_are_refused_before_any_query(django_assert
             query.rows()
         with pytest.raises(TypeError):
             query.rows(content_type_id=1, other=2)
+
+
+def _permissions_of(content_type_id):
+    return (
+        Permission.objects.filter(content_type_id=content_type_id)
+        .select_related("content_type")
+        .order_by("pk")
+    )
+
+
+def test_instances_are_the_models_the_orm_gives_with_their_related_objects(django_assert_num_queries):
+    query = CompiledQuery(_permissions_of)
+    content_type = Permission.objects.order_by("pk").first().content_type
+    expected = list(_permissions_of(content_type.pk))
+
+    with django_assert_num_queries(1):  # the related objects came in the same row
+        found = query.instances(content_type_id=content_type.pk)
+        assert [(p.pk, p.codename, p.content_type.model) for p in found] == [
+            (p.pk, p.codename, p.content_type.model) for p in expected
+        ]
+    assert found == expected and all(not p._state.adding and p._state.db == "default" for p in found)
+    assert query.instances(content_type_id=0) == []
+
+
+def test_a_text_argument_is_one_the_builder_says_is_text():
+    def build(codename: str, content_type_id):
+        return Permission.objects.filter(codename=codename, content_type_id=content_type_id)
+
+    query = CompiledQuery(build)
+    permission = Permission.objects.order_by("pk").first()
+
+    found = query.instances(codename=permission.codename, content_type_id=permission.content_type_id)
+
+    assert found == [permission]
+    assert (
+        query.instances(codename=permission.codename + "x", content_type_id=permission.content_type_id) == []
+    )
+
+
+def test_instances_of_values_or_annotated_rows_are_refused(django_assert_num_queries):
+    from django.db.models import Count
+
+    values = CompiledQuery(_codenames)
+    annotated = CompiledQuery(lambda pk: Permission.objects.filter(pk=pk).annotate(groups=Count("group")))
+    with django_assert_num_queries(0):
+        with pytest.raises(TypeError, match="instances"):
+            values.instances(content_type_id=1)
+        with pytest.raises(TypeError, match="instances"):
+            annotated.instances(pk=1)
