@@ -40,12 +40,14 @@ def caches_for(*, redis_url: str) -> dict:
             "LOCATION": "catalog",
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
-        # Rendered catalog pages without their personal parts (catalog/page_cache.py), per process: tens
-        # of kilobytes each, so fewer of them, and apart so they never evict the counts above.
+        # Rendered catalog pages without their personal parts (catalog/page_cache.py), per process, apart
+        # so they never evict the counts above. A book page's shell is ~11 KB, a list's ~35 KB: 2,000 of
+        # them take 22-70 MB. Kept least recently used first, so a shop browsed over more pages than this
+        # within BOOK_LIST_CACHE_SECONDS renders nearly every one afresh (500 was too few: bench/pages.py).
         "pages": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "pages",
-            "OPTIONS": {"MAX_ENTRIES": 500},
+            "OPTIONS": {"MAX_ENTRIES": 2000},
         },
     }
 
