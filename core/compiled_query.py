@@ -73,7 +73,7 @@ class CompiledQuery:
         self.compiled: dict[str, _Compiled] = {}
 
     def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
-        return self._fetch(self.compiled.get(using) or self._compile(using), using, values)
+        return self._fetch(self._compiled(using), using, values)
 
     def first(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> tuple | None:
         rows = self.rows(using=using, **values)
@@ -81,10 +81,13 @@ class CompiledQuery:
 
     def instances(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[Model]:
         """The model instances the queryset gives, without building and compiling it again."""
-        compiled = self.compiled.get(using) or self._compile(using)
+        compiled = self._compiled(using)
         if compiled.instances is None:
             raise TypeError("instances() needs a queryset of model instances without annotations")
         return compiled.instances.build(using, self._fetch(compiled, using, values))
+
+    def _compiled(self, using: str) -> _Compiled:
+        return self.compiled.get(using) or self._compile(using)
 
     def _fetch(self, compiled: _Compiled, using: str, values: dict) -> list[tuple]:
         if values.keys() != set(self.arguments):
