@@ -132,6 +132,11 @@ def is_word_search(queryset: QuerySet) -> bool:
     return SEARCH_RANK in queryset.query.annotations
 
 
+def is_ranked_search(queryset: QuerySet) -> bool:
+    """A search that ranks its matches (FULLTEXT), whatever order the list asks for."""
+    return isinstance(queryset.query.annotations.get(SEARCH_RANK), FullTextMatch)
+
+
 def is_ranked_by_relevance(queryset: QuerySet) -> bool:
     """A full-text search in its own order: most relevant first, the newest first among equals."""
     return tuple(queryset.query.order_by) == RELEVANCE_ORDER

@@ -31,6 +31,7 @@ from .filters import BookFilter
 from .forms import PreferencesForm
 from .page_cache import shell_kept
 from .pagination import BookPaginator
+from .search import is_ranked_search
 from .spelling import spelling_suggest
 
 BOOKS_PER_PAGE = 20
@@ -47,6 +48,8 @@ SORT_CHOICES = [
     ("title", "Title: A to Z"),
     ("-avg_rating", "Top rated"),
 ]
+# A ranked search's own order (no `ordering`), offered first while searching on MariaDB/MySQL.
+RELEVANCE_SORT = ("", "Relevance")
 
 PANEL_FILTERS = ("min_price", "max_price", "in_stock")
 FILTER_LABELS = {
@@ -86,6 +89,7 @@ def _book_list_shell(request) -> Shell:
     genre_slug = request.GET.get("genre", "")
     genre_path = selectors.genre_tree_path(genres, genre_slug) if genre_slug else []
     query = books.form.cleaned_data.get("search") if books.is_valid() else ""
+    sort_choices = [RELEVANCE_SORT, *SORT_CHOICES] if is_ranked_search(books.qs) else SORT_CHOICES
     extra = {}
     if query and request.GET.get("page", "1") == "1":  # the next pages of a search are no new search
         extra["search"] = {"query": query, "results": page.paginator.count}
@@ -101,8 +105,8 @@ def _book_list_shell(request) -> Shell:
             "genre": genre_path[-1] if genre_path else None,
             "genre_path": genre_path,
             "did_you_mean": spelling_suggest(search) if search and not page.paginator.count else None,
-            "sort_choices": SORT_CHOICES,
-            "current_sort": request.GET.get("ordering") or SORT_CHOICES[0][0],
+            "sort_choices": sort_choices,
+            "current_sort": request.GET.get("ordering") or sort_choices[0][0],
             "is_filtered": any(
                 request.GET.get(name, "").strip() for name in FILTER_LABELS if name != "ordering"
             ),

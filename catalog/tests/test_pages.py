@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.urls import reverse
 
 from catalog.factories import BookFactory, GenreFactory
@@ -237,3 +238,21 @@ def test_book_page_answers_get_and_head_only(client):
 
     assert client.head(url).status_code == 200
     assert client.post(url).status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)  # InnoDB's FULLTEXT index sees committed rows only
+@pytest.mark.parametrize("ordering", ["", "title"])
+def test_the_sort_menu_names_the_order_a_search_is_in(client, ordering):
+    """A search ranked by relevance (FULLTEXT) offers "Relevance" first, selected unless another order was
+    asked for; an unranked word search (SQLite) is newest first and says so."""
+    BookFactory(title="Lighthouse keeping")
+    ranked = connection.vendor == "mysql"
+
+    response = client.get(HOME, {"search": "lighthouse", "ordering": ordering})
+
+    assert titles(response) == ["Lighthouse keeping"]
+    offered = [value for value, _ in response.context["sort_choices"]]
+    assert (offered[0] == "") is ranked
+    expected_selected = ordering or ("" if ranked else "-created_at")
+    assert f'<option value="{expected_selected}" selected>'.encode() in response.content
+    assert response.content.count(b" selected>") == 1
