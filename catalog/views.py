@@ -83,13 +83,14 @@ def _book_list_shell(request) -> Shell:
         )
         messages.error(request, f"Some filters could not be applied, so all books are shown. {problems}")
         books = BookFilter(queryset=selectors.book_queryset())
-    page = BookPaginator(books.qs, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
+    listed = books.qs  # each read of `qs` orders a new copy
+    page = BookPaginator(listed, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
     search = request.GET.get("search", "").strip()
     genres = selectors.genre_tree()
     genre_slug = request.GET.get("genre", "")
     genre_path = selectors.genre_tree_path(genres, genre_slug) if genre_slug else []
     query = books.form.cleaned_data.get("search") if books.is_valid() else ""
-    sort_choices = [RELEVANCE_SORT, *SORT_CHOICES] if is_ranked_search(books.qs) else SORT_CHOICES
+    sort_choices = [RELEVANCE_SORT, *SORT_CHOICES] if is_ranked_search(listed) else SORT_CHOICES
     extra = {}
     if query and request.GET.get("page", "1") == "1":  # the next pages of a search are no new search
         extra["search"] = {"query": query, "results": page.paginator.count}
