@@ -1,4 +1,4 @@
-"""Daily totals of what shoppers did, written only by `insights.services.insights_flush`.
+"""Daily totals of what shoppers did, written only by `insights.services.insights_push`.
 
 Books are named by their integer id, not a foreign key: this app sits below the catalog in the app
 stack (the catalog's pages and the cart call it), and a day's counts outlive nothing they point at.

@@ -1,5 +1,6 @@
-"""Shopper insights as the dashboard and the insights report read them: from the daily tables, so as of
-the last `insights_flush`. Books come as ids; the layers above put titles on them."""
+"""Shopper insights as the dashboard and the insights report read them: from the daily
+tables, which are at most INSIGHTS_PUSH_SECONDS behind the shop (insights/services.py). Books come as ids;
+the layers above put titles on them."""
 
 from dataclasses import dataclass
 from datetime import date

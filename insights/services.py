@@ -1,44 +1,34 @@
-"""Shopper insights: counting what shoppers do, and moving the counts into daily tables.
+"""Shopper insights: counting what shoppers do, per book or search query and per day.
 
-Recording (`book_view_record`, `cart_add_record`, `order_line_record`, `search_record`) costs no database
-write: each event adds 1 to this process's tally, and the first event after INSIGHTS_PUSH_SECONDS hands
-a push of the tally to the process's background threads (core/background.py), which add it to counters
-in the shared `default` cache (`cache.incr`, or `cache.add` for the day's first; both atomic on Redis and
-on the local-memory cache; the database cache Django falls back to is exact only without concurrent
-writers). So a page view costs no cache round trip, and no shopper's request waits for a push either: a
-push makes a few round trips per book or query counted (with the database cache, about 2 ms each: over
-a second for the 300-odd books a busy worker sees in 5 s). A process that is killed loses the events of
-its last few seconds; one that exits normally pushes them first, and one that goes quiet pushes them
-with its next event (or exit). With INSIGHTS_PUSH_SECONDS = 0 every event is pushed at once, by the
-request that records it. A counter
-is named by the day, the kind of event and the book id or the search query, never by who did it: no user,
-session or address is kept. The recording runs after the surrounding transaction commits (a rolled-back
-cart add or a retried checkout counts once or not at all), and a cache that fails is logged and never
-fails the shopper's request.
+Recording (`book_view_record`, `cart_add_record`, `order_line_record`, `search_record`) costs the
+shopper's request no database write and no cache round trip: each event adds 1 to this process's tally,
+after the surrounding transaction commits (a rolled-back cart add or a retried checkout counts once or
+not at all). The first event into an empty tally sets a timer: INSIGHTS_PUSH_SECONDS later the process's
+background threads (core/background.py) add the whole tally to the daily tables (`DailyBookStats`,
+`DailySearchStats`) in one transaction, with one statement per table that inserts the day's new rows
+and adds to the existing ones, however many books were counted. (Pushing to counters in the database
+cache took a few round trips per book: 0.7-1.3 s for the 500 books a busy worker saw in 5 s, and a
+recycled worker held the port for as long while it pushed at exit.) So the tables are at most
+INSIGHTS_PUSH_SECONDS behind the shop. A push the database refuses (a deadlock with another process's
+push, an outage) is logged and given back to the tally for the next one. A process that exits normally
+pushes its tally first; one that is killed loses its last few seconds. With INSIGHTS_PUSH_SECONDS = 0
+every event is pushed at once, by the request that records it.
 
-Each day's counters are listed in the cache too (a counter of slots, and the slots), because a cache
-cannot list its keys. `insights_flush` (`manage.py flush_insights`; run it every few minutes from the
-task scheduler) takes what every counter of today and yesterday holds, subtracts exactly that from the
-counter with `decr` (so events counted meanwhile stay for the next run) and adds it to the daily tables.
-One flush runs at a time (a cache lock). Counters live COUNTER_DAYS days, so a flush must run at least
-daily or those counts are lost.
+A row is named by the day and the book id or the search query, never by who did it: no user, session or
+address is kept, and a query that looks like an email address is not counted.
 """
 
 import atexit
-import hashlib
 import logging
+import os
 import threading
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import DatabaseError, transaction
-from django.db.models import F
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from core.background import background_threads
@@ -47,14 +37,10 @@ from .models import SEARCH_QUERY_MAX_LENGTH, DailyBookStats, DailySearchStats
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "insights"
-COUNTER_DAYS = 3
-COUNTER_SECONDS = COUNTER_DAYS * 24 * 3600
-FLUSHED_DAYS = 2  # today and yesterday: a counter of the day before yesterday may be a flush late
-FLUSH_LOCK_SECONDS = 15 * 60
-
+# The kinds of event, and the column of the daily table that counts each.
 BOOK_KINDS = {"view": "views", "cart": "cart_adds", "order": "orders"}
 SEARCH_KINDS = {"search": "searches", "search_empty": "no_results"}
+ROWS_PER_STATEMENT = 500
 
 
 # --- Recording -------------------------------------------------------------------------------------
@@ -95,145 +81,117 @@ def _record(kind: str, subject: int | str) -> None:
     transaction.on_commit(partial(_count, timezone.localdate(), kind, subject), robust=True)
 
 
-def _counter_key(day: date, kind: str, subject: int | str) -> str:
-    name = subject if isinstance(subject, int) else hashlib.sha256(subject.encode()).hexdigest()[:32]
-    return f"{PREFIX}:{day.isoformat()}:{kind}:{name}"
-
-
-# This process's events not yet in the shared counters: (day, kind, subject) → events.
+# This process's events not yet in the daily tables: (day, kind, subject) → events.
 _tally: Counter = Counter()
 _tally_lock = threading.Lock()
-_pushed_at = time.monotonic()
+_push_timed = False  # a push of the tally is on its timer or queued
 
 
 def _count(day: date, kind: str, subject: int | str) -> None:
+    seconds = settings.INSIGHTS_PUSH_SECONDS
     with _tally_lock:
         _tally[(day, kind, subject)] += 1
-    seconds = settings.INSIGHTS_PUSH_SECONDS
+        start_timer = _timer_wanted(seconds)
     if not seconds:
         insights_push()
-    elif _push_due(seconds):
-        background_threads.submit(insights_push)
+    elif start_timer:
+        _push_timer_start(seconds)
 
 
-def _push_due(seconds: int) -> bool:
-    """Whether a push is due, True once per period: the events meanwhile do not queue another."""
-    global _pushed_at
-    with _tally_lock:
-        if time.monotonic() - _pushed_at < seconds:
-            return False
-        _pushed_at = time.monotonic()
-        return True
+def _timer_wanted(seconds: int) -> bool:
+    """Whether the caller, holding the tally lock, must start the push timer: once per push."""
+    global _push_timed
+    if not seconds or _push_timed:
+        return False
+    _push_timed = True
+    return True
+
+
+def _push_timer_start(seconds: int) -> None:
+    # The timer's thread only queues the push: the pool's threads close their database connections.
+    timer = threading.Timer(seconds, background_threads.submit, args=(insights_push,))
+    timer.daemon = True
+    timer.start()
 
 
 @atexit.register
 def insights_push() -> None:
-    """Add this process's tally to the shared counters (what `insights_flush` reads)."""
-    global _pushed_at
+    """Add this process's tally to the daily tables now (see the module docstring)."""
+    global _push_timed
     with _tally_lock:
-        taken = dict(_tally)
+        taken = Counter(_tally)
         _tally.clear()
-        _pushed_at = time.monotonic()
-    for (day, kind, subject), events in taken.items():
-        try:
-            _add(day, kind, subject, events)
-        except Exception:  # a cache that fails loses these events, never the process
-            logger.exception("insights: %s %s event(s) of %s lost", events, kind, day)
-
-
-def _add(day: date, kind: str, subject: int | str, events: int) -> None:
-    key = _counter_key(day, kind, subject)
-    for _attempt in range(2):
-        try:
-            cache.incr(key, events)  # the usual case: counted earlier today
-            return
-        except ValueError:  # no such counter yet (or it expired)
-            pass
-        if cache.add(key, events, COUNTER_SECONDS):  # the day's first: list it for the flush
-            _list(day, key, kind, subject)
-            return
-        # another process started it between the two calls: add to theirs
-
-
-def _list(day: date, key: str, kind: str, subject: int | str) -> None:
-    slots = f"{PREFIX}:{day.isoformat()}:slots"
-    cache.add(slots, 0, COUNTER_SECONDS)
-    slot = cache.incr(slots)
-    cache.set(f"{slots}:{slot}", (key, kind, subject), COUNTER_SECONDS)
-
-
-# --- Flushing --------------------------------------------------------------------------------------
-
-
-@dataclass
-class FlushReport:
-    book_rows: int = 0
-    search_rows: int = 0
-    events: int = 0
-    skipped: bool = False  # another flush was running
-
-
-def insights_flush(
-    *, today: date | None = None, progress: Callable[[int], None] = lambda rows: None
-) -> FlushReport:
-    """Move the counted events of today and yesterday into the daily tables (see the module docstring).
-
-    The hook for the task scheduler: a periodic task calls this, as `manage.py flush_insights` does.
-    """
-    report = FlushReport()
-    insights_push()  # this process's own events, at least
-    lock = f"{PREFIX}:flush-lock"
-    if not cache.add(lock, 1, FLUSH_LOCK_SECONDS):
-        report.skipped = True
-        return report
-    try:
-        today = today or timezone.localdate()
-        for day in (today - timedelta(days=back) for back in range(FLUSHED_DAYS)):
-            _flush_day(day, report, progress)
-    finally:
-        cache.delete(lock)
-    return report
-
-
-def _flush_day(day: date, report: FlushReport, progress: Callable[[int], None]) -> None:
-    slots = f"{PREFIX}:{day.isoformat()}:slots"
-    listed = cache.get_many([f"{slots}:{slot}" for slot in range(1, (cache.get(slots) or 0) + 1)])
-    entries = list(listed.values())
-    counts = cache.get_many([key for key, _kind, _subject in entries])
-    taken = []
-    for key, kind, subject in entries:
-        value = counts.get(key) or 0
-        if value > 0:
-            cache.decr(key, value)  # claimed: what is counted from now on waits for the next flush
-            taken.append((key, kind, subject, value))
+        _push_timed = False
     if not taken:
         return
     try:
         with transaction.atomic():
-            _add_to_tables(day, taken, report, progress)
+            _add_to_daily_tables(taken)
     except DatabaseError:
-        for key, _kind, _subject, value in taken:  # given back, for the next flush
-            cache.incr(key, value)
-        raise
-    report.events += sum(value for *_rest, value in taken)
-
-
-def _add_to_tables(day: date, taken: list, report: FlushReport, progress: Callable[[int], None]) -> None:
-    books: dict[int, dict[str, int]] = defaultdict(dict)
-    searches: dict[str, dict[str, int]] = defaultdict(dict)
-    for _key, kind, subject, value in taken:
-        if kind in BOOK_KINDS:
-            books[subject][BOOK_KINDS[kind]] = value
-        else:
-            searches[subject][SEARCH_KINDS[kind]] = value
-    for model, field, rows in ((DailyBookStats, "book_id", books), (DailySearchStats, "query", searches)):
-        model.objects.bulk_create(
-            [model(day=day, **{field: subject}) for subject in rows], ignore_conflicts=True
+        seconds = settings.INSIGHTS_PUSH_SECONDS
+        with _tally_lock:
+            _tally.update(taken)
+            start_timer = _timer_wanted(seconds)
+        logger.warning(
+            "insights: %s event(s) not pushed, kept for the next push", taken.total(), exc_info=True
         )
-        for subject, values in rows.items():
-            model.objects.filter(day=day, **{field: subject}).update(
-                **{name: F(name) + value for name, value in values.items()}
+        if start_timer:
+            _push_timer_start(seconds)
+
+
+def _forget_the_parents_tally() -> None:
+    """A forked process (a gunicorn worker) starts with no events, no timer and a free lock."""
+    global _tally, _tally_lock, _push_timed
+    _tally, _tally_lock, _push_timed = Counter(), threading.Lock(), False
+
+
+os.register_at_fork(after_in_child=_forget_the_parents_tally)
+
+
+def _add_to_daily_tables(taken: Counter) -> None:
+    books: dict[tuple[date, int], Counter] = defaultdict(Counter)
+    searches: dict[tuple[date, str], Counter] = defaultdict(Counter)
+    for (day, kind, subject), events in taken.items():
+        if kind in BOOK_KINDS:
+            books[(day, subject)][BOOK_KINDS[kind]] += events
+        else:
+            searches[(day, subject)][SEARCH_KINDS[kind]] += events
+    _add_to_table(DailyBookStats, "book_id", list(BOOK_KINDS.values()), books)
+    _add_to_table(DailySearchStats, "query", list(SEARCH_KINDS.values()), searches)
+
+
+def _add_to_table(model: type[Model], subject: str, counts: list[str], rows: dict[tuple, Counter]) -> None:
+    """Add each row's counts to the table's (day, subject) row, inserting the rows not there yet: an
+    upsert, so two processes pushing the same book at once both count. Rows go in key order, so two
+    pushes lock the rows they share in the same order."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    key_columns = [quote(model._meta.get_field(name).column) for name in ("day", subject)]
+    count_columns = [quote(model._meta.get_field(name).column) for name in counts]
+    if connection.vendor == "mysql":
+        on_conflict = "ON DUPLICATE KEY UPDATE " + ", ".join(
+            f"{c} = {c} + VALUES({c})" for c in count_columns
+        )
+    else:  # SQLite and PostgreSQL
+        on_conflict = f"ON CONFLICT ({', '.join(key_columns)}) DO UPDATE SET " + ", ".join(
+            f"{c} = {table}.{c} + excluded.{c}" for c in count_columns
+        )
+    # Only the model's own names go into the statement; the values are parameters.
+    insert = f"INSERT INTO {table} ({', '.join(key_columns + count_columns)}) VALUES "  # noqa: S608
+    row_placeholders = "(" + ", ".join(["%s"] * (len(key_columns) + len(count_columns))) + ")"
+    ordered = sorted(rows.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(ordered), ROWS_PER_STATEMENT):
+            chunk = ordered[start : start + ROWS_PER_STATEMENT]
+            cursor.execute(
+                insert + ", ".join([row_placeholders] * len(chunk)) + " " + on_conflict,
+                [
+                    value
+                    for (day, name), values in chunk
+                    for value in (
+                        connection.ops.adapt_datefield_value(day),
+                        name,
+                        *(values[count] for count in counts),
+                    )
+                ],
             )
-            progress(1)
-    report.book_rows += len(books)
-    report.search_rows += len(searches)

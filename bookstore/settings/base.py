@@ -190,7 +190,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     "expire-unpaid-orders": {"task": "checkout.tasks.expire_unpaid_orders", "schedule": 60.0},
     "retry-refunds": {"task": "payments.tasks.retry_refunds", "schedule": 5 * 60.0},
-    "flush-insights": {"task": "insights.tasks.flush_insights", "schedule": 5 * 60.0},
     "refresh-bestsellers": {"task": "orders.tasks.refresh_bestsellers", "schedule": 60 * 60.0},
     "refresh-related-books": {
         "task": "orders.tasks.refresh_related_books",
@@ -223,7 +222,7 @@ COVER_MAX_BYTES = 5 * 1024 * 1024
 BOOK_LIST_CACHE_SECONDS = env_int("BOOK_LIST_CACHE_SECONDS", 10)
 # Seconds a word search's hits are kept in the "search" cache (0: never); see catalog/search.py.
 SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 60)
-# Seconds a process tallies shopper events before adding them to the shared counters (0: at each event).
+# Seconds a process tallies shopper events before adding them to the daily tables (0: at each event).
 INSIGHTS_PUSH_SECONDS = env_int("INSIGHTS_PUSH_SECONDS", 5)
 # Failed logins per account, and per client address (0: no limit); see accounts/login_throttle.py.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -1,15 +1,15 @@
-"""Shopper insights: counters in the cache, flushed into daily tables without losing or doubling an event."""
+"""Shopper insights: events tallied per process and added to the daily tables without losing or doubling one."""
 
+import os
 import threading
+import time
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from core.background import POOL_THREADS, background_threads
+from core.background import background_threads
 from insights import services
 from insights.models import DailyBookStats, DailySearchStats
 from insights.selectors import (
@@ -28,7 +28,14 @@ def book_rows() -> dict[int, tuple[int, int, int]]:
     return {row.book_id: (row.views, row.cart_adds, row.orders) for row in DailyBookStats.objects.all()}
 
 
-def test_recording_writes_nothing_to_the_database_until_the_flush(django_assert_num_queries):
+@pytest.fixture
+def tallied(settings):
+    """Events wait in the tally for a minute (the shipped setting is a few seconds), from an empty one."""
+    services.insights_push()
+    settings.INSIGHTS_PUSH_SECONDS = 60
+
+
+def test_recording_writes_nothing_to_the_database_until_the_push(tallied, django_assert_num_queries):
     with django_assert_num_queries(0):
         services.book_view_record(book_id=7)
         services.book_view_record(book_id=7)
@@ -38,25 +45,26 @@ def test_recording_writes_nothing_to_the_database_until_the_flush(django_assert_
 
     assert not DailyBookStats.objects.exists()
 
-    report = services.insights_flush()
+    services.insights_push()
 
-    assert (report.events, report.book_rows, report.search_rows) == (5, 2, 1)
     assert book_rows() == {7: (2, 1, 0), 8: (0, 0, 1)}
-    day = DailyBookStats.objects.values_list("day", flat=True).first()
-    assert day == timezone.localdate()
+    assert DailyBookStats.objects.values_list("day", flat=True).first() == timezone.localdate()
+    assert DailySearchStats.objects.values_list("query", "searches", "no_results").get() == ("dune", 1, 0)
 
 
-def test_a_second_flush_adds_only_what_was_counted_since():
+def test_a_push_adds_to_the_rows_already_there(tallied):
     services.book_view_record(book_id=1)
-    services.insights_flush()
+    services.insights_push()
     services.book_view_record(book_id=1)
     services.book_view_record(book_id=2)
+    services.search_record(query="dune", results=0)
+    services.search_record(query="dune", results=0)
 
-    report = services.insights_flush()
-    again = services.insights_flush()
+    services.insights_push()
+    services.insights_push()  # nothing counted since: changes nothing
 
-    assert report.events == 2 and again.events == 0
     assert book_rows() == {1: (2, 0, 0), 2: (1, 0, 0)}
+    assert DailySearchStats.objects.values_list("searches", "no_results").get() == (2, 2)
 
 
 def test_searches_are_normalised_and_those_without_results_counted_apart():
@@ -66,15 +74,12 @@ def test_searches_are_normalised_and_those_without_results_counted_apart():
     services.search_record(query="   ", results=0)
     services.search_record(query="me@example.com", results=0)  # personal data is never kept
 
-    services.insights_flush()
-
     rows = {row.query: (row.searches, row.no_results) for row in DailySearchStats.objects.all()}
     assert rows == {"dune messiah": (2, 1), "unicorn cookbook": (1, 1)}
 
 
 def test_a_query_is_cut_to_the_column_length():
     services.search_record(query="x" * 500, results=1)
-    services.insights_flush()
 
     assert DailySearchStats.objects.get().query == "x" * 100
 
@@ -85,14 +90,12 @@ def test_events_inside_a_rolled_back_transaction_are_not_counted():
         raise RuntimeError("the cart add failed")
     with transaction.atomic():
         services.cart_add_record(book_id=4)
-        assert services.insights_flush().events == 0  # not before the commit
-
-    services.insights_flush()
+        assert not DailyBookStats.objects.exists()  # not before the commit
 
     assert book_rows() == {4: (0, 1, 0)}
 
 
-def test_yesterdays_counters_are_flushed_into_yesterday(monkeypatch):
+def test_events_are_counted_on_the_day_they_happened(tallied, monkeypatch):
     today = timezone.localdate()
     yesterday = today - timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda: yesterday)
@@ -100,71 +103,91 @@ def test_yesterdays_counters_are_flushed_into_yesterday(monkeypatch):
     monkeypatch.undo()
     services.book_view_record(book_id=5)
 
-    services.insights_flush(today=today)
+    services.insights_push()
 
     assert dict(DailyBookStats.objects.values_list("day", "views")) == {yesterday: 1, today: 1}
 
 
-def test_a_failed_write_gives_the_counts_back_for_the_next_flush(monkeypatch):
-    services.book_view_record(book_id=9)
-
-    def refuse(*args, **kwargs):
+def refuse_the_daily_tables(execute, sql, params, many, context):
+    if sql.startswith("INSERT INTO") and "insights_daily" in sql:
         raise DatabaseError("the database is away")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(DailyBookStats.objects, "bulk_create", refuse)
-        with pytest.raises(DatabaseError):
-            services.insights_flush()
-    assert not DailyBookStats.objects.exists()
-
-    services.insights_flush()
-
-    assert book_rows() == {9: (1, 0, 0)}
+    return execute(sql, params, many, context)
 
 
-def test_a_cache_that_fails_loses_the_pushed_events_and_never_the_request(monkeypatch, caplog):
-    def refuse(*args, **kwargs):
-        raise ConnectionError("the cache is away")
+def test_a_refused_push_keeps_the_events_for_the_next(caplog):
+    with connection.execute_wrapper(refuse_the_daily_tables):
+        services.book_view_record(book_id=9)  # pushed at once here (INSIGHTS_PUSH_SECONDS = 0): refused
+        services.search_record(query="dune", results=1)
 
-    with monkeypatch.context() as patch:
-        for method in ("add", "incr"):
-            patch.setattr(cache, method, refuse)
-        services.book_view_record(book_id=3)  # pushed at once here (INSIGHTS_PUSH_SECONDS = 0)
+    assert "insights: 1 event(s) not pushed, kept for the next push" in caplog.text
+    assert not DailyBookStats.objects.exists() and not DailySearchStats.objects.exists()
 
-    assert "insights: 1 view event(s)" in caplog.text
-    assert cache.get(services._counter_key(timezone.localdate(), "view", 3)) is None
-    assert services.insights_flush().events == 0  # lost, not counted twice later
-    assert not DailyBookStats.objects.exists()
+    services.book_view_record(book_id=9)  # the next push takes what the last one gave back
+
+    assert book_rows() == {9: (2, 0, 0)}
+    assert DailySearchStats.objects.values_list("query", "searches").get() == ("dune", 1)
 
 
-def test_only_one_flush_runs_at_a_time():
+def test_pushes_at_the_same_moment_from_several_threads_lose_and_double_nothing(tallied):
+    """As two worker processes pushing the same books do: each push inserts or adds to the same rows."""
+    start = threading.Barrier(4)
+
+    def shopper():
+        try:
+            for book_id in range(1, 41):
+                services.book_view_record(book_id=book_id)
+            start.wait(timeout=10)
+            services.insights_push()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=shopper) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    services.insights_push()  # what a refused push (a deadlock) gave back, if any
+
+    assert book_rows() == {book_id: (4, 0, 0) for book_id in range(1, 41)}
+
+
+def wait_until(condition, timeout: float = 10) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_the_tally_is_pushed_in_the_background_a_few_seconds_after_its_first_event(settings):
+    services.insights_push()
+    settings.INSIGHTS_PUSH_SECONDS = 1
     services.book_view_record(book_id=1)
-    cache.add("insights:flush-lock", 1)
-
-    report = services.insights_flush()
-
-    assert report.skipped and not DailyBookStats.objects.exists()
-    cache.delete("insights:flush-lock")
-    assert services.insights_flush().events == 1
-
-
-def test_a_counter_that_expired_starts_again():
     services.book_view_record(book_id=1)
-    cache.delete(services._counter_key(timezone.localdate(), "view", 1))
+    services.search_record(query="dune", results=0)
+
+    assert not DailyBookStats.objects.exists()  # not in the request
+    assert wait_until(lambda: book_rows() == {1: (2, 0, 0)})
+    assert DailySearchStats.objects.values_list("searches", "no_results").get() == (1, 1)
+
+    services.book_view_record(book_id=1)  # the first event of the next tally times the next push
+
+    assert wait_until(lambda: book_rows() == {1: (3, 0, 0)})
+    assert background_threads.wait(timeout=10)
+
+
+def test_a_forked_process_starts_with_an_empty_tally(tallied):
     services.book_view_record(book_id=1)
 
-    services.insights_flush()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through its exit status only
+        os._exit(0 if not services._tally and not services._push_timed else 1)
+    _pid, status = os.waitpid(child, 0)
 
-    assert book_rows() == {1: (1, 0, 0)}
-
-
-def test_the_command_reports_what_it_flushed(capsys):
-    services.book_view_record(book_id=1)
-    services.search_record(query="dune", results=1)
-
-    call_command("flush_insights", "--no-progress")
-
-    assert "2 event(s) flushed into 1 book row(s) and 1 search row(s)" in capsys.readouterr().out
+    assert os.waitstatus_to_exitcode(status) == 0
+    services.insights_push()
+    assert book_rows() == {1: (1, 0, 0)}  # counted once, by this process
 
 
 def test_selectors_sum_a_period():
@@ -204,33 +227,3 @@ def test_rates_without_events_are_none():
     funnel = insights_funnel(date_from=date(2024, 1, 1), date_to=date(2024, 1, 2))
 
     assert (funnel.views, funnel.view_to_cart, funnel.cart_to_order) == (0, None, None)
-
-
-def test_a_process_tallies_events_and_pushes_them_in_the_background_every_few_seconds(settings, monkeypatch):
-    settings.INSIGHTS_PUSH_SECONDS = 60
-    services.insights_push()  # a fresh tally: the next push is a minute away
-    key = services._counter_key(timezone.localdate(), "view", 1)
-    for _ in range(3):
-        services.book_view_record(book_id=1)
-    services.search_record(query="dune", results=0)
-
-    assert cache.get(key) is None  # nothing in the shared counters yet
-
-    busy = threading.Event()
-    for _ in range(POOL_THREADS):  # the background threads are busy for now
-        background_threads.submit(busy.wait, 10)
-    monkeypatch.setattr(services, "_pushed_at", services._pushed_at - 61)
-    services.book_view_record(book_id=1)  # a minute later: a push is queued, not made in the request
-    services.book_view_record(book_id=1)  # once per period: this event waits for the next
-
-    assert cache.get(key) is None
-    busy.set()
-    assert background_threads.wait(timeout=10)
-    assert cache.get(key) == 5  # both events were tallied when the queued push ran
-
-    services.book_view_record(book_id=2)
-    report = services.insights_flush()  # pushes this process's tally first
-
-    assert report.events == 8
-    assert book_rows() == {1: (5, 0, 0), 2: (1, 0, 0)}
-    assert DailySearchStats.objects.get(query="dune").no_results == 1
