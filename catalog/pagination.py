@@ -5,7 +5,7 @@ from django.utils.functional import cached_property
 from core.pagination import CachedCountPaginator, StandardPagination
 
 from .search import MAX_HITS, SearchHits, is_word_search, search_hits
-from .selectors import book_queryset
+from .selectors import books_active_by_id
 
 
 class BookPaginator(CachedCountPaginator):
@@ -26,9 +26,9 @@ class BookPaginator(CachedCountPaginator):
         """More books matched than the search counts: `count` and the pages cover the first MAX_HITS."""
         return self.hits is not None and self.hits.capped
 
-    def rows_by_pk(self):
+    def rows_by_pk(self, ids: list) -> dict:
         # Live rows: a book removed since the hits were found is left out. The page puts them in order.
-        return book_queryset().order_by()
+        return books_active_by_id(book_ids=ids)
 
     def page(self, number):
         if self.hits is None:

@@ -7,9 +7,11 @@ they may do about the book), and every book page rendered afresh reads the book 
 so `CompiledQuery` builds each once per database, with stand-in values for its arguments, keeps the SQL
 the ORM wrote and runs it again with the real values.
 
-Only for queries whose SQL never depends on the values: arguments used in plain comparisons (no `__in`
-lists, no `None`, no branches on them in the builder); whole numbers, or text for an argument the builder
-annotates as `str`. `rows()` gives the rows as the database driver gives them (an `Exists()` may be 0 or
+Only for queries whose SQL never depends on the values: arguments used in plain comparisons (no `None`,
+no branches on them in the builder); whole numbers, or text for an argument the builder annotates as
+`str`. An argument the builder annotates as `list` is a list of whole numbers for one `__in` lookup: its
+SQL depends on the list's length only, so the query is compiled once per length (a list may not be
+empty: the ORM writes no SQL for `__in` nothing). `rows()` gives the rows as the database driver gives them (an `Exists()` may be 0 or
 1, a `Sum()` a Decimal); `instances()` the model instances the queryset would give, with the related
 objects of its `select_related`.
 """
@@ -17,6 +19,7 @@ objects of its `select_related`.
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import get_origin
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
@@ -25,11 +28,13 @@ from django.db.models.query import ModelIterable, get_related_populators
 # Values no id, quantity or text in the shop takes: they stand in for the arguments while compiling.
 STAND_IN_BASE = -987_654_321
 STAND_IN_TEXT = "\x00compiled-query-argument-{}"
+STAND_IN_LIST_STEP = 1_000  # the k-th item of a list argument stands in as its own number less this × (k + 1)
 
 
 @dataclass(frozen=True)
 class _Argument:
     name: str
+    item: int | None = None  # of a list argument: which of its items
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,15 @@ class CompiledQuery:
         parameters = inspect.signature(build).parameters.values()
         self.arguments = tuple(parameter.name for parameter in parameters)
         self.text_arguments = {parameter.name for parameter in parameters if parameter.annotation is str}
-        self.compiled: dict[str, _Compiled] = {}
+        self.list_arguments = tuple(
+            parameter.name
+            for parameter in parameters
+            if parameter.annotation is list or get_origin(parameter.annotation) is list
+        )
+        self.compiled: dict[tuple, _Compiled] = {}  # by database, and the lengths of the list arguments
 
     def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
-        return self._fetch(self._compiled(using), using, values)
+        return self._fetch(self._compiled(using, values), using, values)
 
     def first(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> tuple | None:
         rows = self.rows(using=using, **values)
@@ -81,41 +91,64 @@ class CompiledQuery:
 
     def instances(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[Model]:
         """The model instances the queryset gives, without building and compiling it again."""
-        compiled = self._compiled(using)
+        compiled = self._compiled(using, values)
         if compiled.instances is None:
             raise TypeError("instances() needs a queryset of model instances without annotations")
         return compiled.instances.build(using, self._fetch(compiled, using, values))
 
-    def _compiled(self, using: str) -> _Compiled:
-        return self.compiled.get(using) or self._compile(using)
-
-    def _fetch(self, compiled: _Compiled, using: str, values: dict) -> list[tuple]:
+    def _compiled(self, using: str, values: dict) -> _Compiled:
         if values.keys() != set(self.arguments):
             raise TypeError(f"expected the arguments {self.arguments}, got {tuple(values)}")
-        params = [values[param.name] if isinstance(param, _Argument) else param for param in compiled.params]
+        lengths = tuple(len(values[name]) for name in self.list_arguments)
+        if 0 in lengths:
+            raise ValueError(f"the list arguments {self.list_arguments} may not be empty")
+        return self.compiled.get((using, *lengths)) or self._compile(using, lengths)
+
+    def _fetch(self, compiled: _Compiled, using: str, values: dict) -> list[tuple]:
+        params = [
+            param
+            if not isinstance(param, _Argument)
+            else values[param.name]
+            if param.item is None
+            else values[param.name][param.item]
+            for param in compiled.params
+        ]
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             return list(cursor.fetchall())
 
-    def _compile(self, using: str) -> _Compiled:
-        stand_ins = {
-            STAND_IN_TEXT.format(number) if name in self.text_arguments else STAND_IN_BASE - number: name
-            for number, name in enumerate(self.arguments)
-        }
-        queryset = self.build(*stand_ins)
+    def _compile(self, using: str, lengths: tuple[int, ...]) -> _Compiled:
+        length_of = dict(zip(self.list_arguments, lengths, strict=True))
+        stand_ins: dict[int | str, _Argument] = {}  # stand-in value → the argument (or list item) it is
+        builder_values = []
+        for number, name in enumerate(self.arguments):
+            if name in length_of:
+                items = [
+                    STAND_IN_BASE - number - STAND_IN_LIST_STEP * (item + 1)
+                    for item in range(length_of[name])
+                ]
+                stand_ins.update({value: _Argument(name, item) for item, value in enumerate(items)})
+                builder_values.append(items)
+            else:
+                value = (
+                    STAND_IN_TEXT.format(number) if name in self.text_arguments else STAND_IN_BASE - number
+                )
+                stand_ins[value] = _Argument(name)
+                builder_values.append(value)
+        queryset = self.build(*builder_values)
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()  # also works out the select list and what each column fills
         params = [
-            _Argument(stand_ins[param]) if type(param) in (int, str) and param in stand_ins else param
+            stand_ins[param] if type(param) in (int, str) and param in stand_ins else param
             for param in params
         ]
-        unused = set(self.arguments) - {param.name for param in params if isinstance(param, _Argument)}
+        unused = set(stand_ins.values()) - {param for param in params if isinstance(param, _Argument)}
         if unused:  # folded into the SQL, or turned into something else: the SQL would be wrong
-            raise ValueError(f"the compiled query does not take {sorted(unused)} as parameters")
-        self.compiled[using] = _Compiled(
-            sql=sql, params=params, instances=_instances(queryset, compiler, using)
-        )
-        return self.compiled[using]
+            names = sorted({argument.name for argument in unused})
+            raise ValueError(f"the compiled query does not take {names} as parameters")
+        compiled = _Compiled(sql=sql, params=params, instances=_instances(queryset, compiler, using))
+        self.compiled[(using, *lengths)] = compiled
+        return compiled
 
 
 def _instances(queryset: QuerySet, compiler, using: str) -> _Instances | None:

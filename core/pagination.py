@@ -92,13 +92,14 @@ class CachedCountPaginator(Paginator):
             top = self.count
         return bottom, top
 
-    def rows_by_pk(self) -> QuerySet:
-        """Where a page's rows are read by primary key: the list's model, with the list's joins."""
+    def rows_by_pk(self, ids: list) -> dict:
+        """A page's rows by primary key (none missing from `ids` is left out): the list's model, with
+        the list's joins."""
         rows = self.object_list.model._default_manager.order_by()  # the page puts them in order
         rows.query.select_related = self.object_list.query.select_related
-        return rows
+        return rows.in_bulk(ids)
 
     def page_of(self, ids, number: int):
         """The page `number` holding the rows with these primary keys, in this order."""
-        rows = self.rows_by_pk().in_bulk(ids)
+        rows = self.rows_by_pk(ids) if ids else {}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)

@@ -117,3 +117,27 @@ def test_instances_of_values_or_annotated_rows_are_refused(django_assert_num_que
             values.instances(content_type_id=1)
         with pytest.raises(TypeError, match="instances"):
             annotated.instances(pk=1)
+
+
+def test_a_list_argument_is_compiled_once_per_length(django_assert_num_queries):
+    builds = []
+
+    def build(pks: list, content_type_id):
+        builds.append(len(pks))
+        return Permission.objects.filter(pk__in=pks, content_type_id=content_type_id).order_by("pk")
+
+    query = CompiledQuery(build)
+    content_type_id = ContentType.objects.get_for_model(Permission).pk
+    three = list(Permission.objects.filter(content_type_id=content_type_id).order_by("pk")[:3])
+    pks = [permission.pk for permission in three]
+    assert len(pks) == 3
+
+    with django_assert_num_queries(1):
+        assert query.instances(pks=pks, content_type_id=content_type_id) == three
+    assert query.instances(pks=pks[::-1], content_type_id=content_type_id) == three
+    assert query.instances(pks=pks[:1], content_type_id=content_type_id) == three[:1]
+    assert query.instances(pks=[pks[1], 0], content_type_id=content_type_id) == three[1:2]
+    assert query.instances(pks=pks, content_type_id=0) == []
+    assert builds == [3, 1, 2]  # once per length
+    with django_assert_num_queries(0), pytest.raises(ValueError, match="empty"):
+        query.rows(pks=[], content_type_id=content_type_id)
