@@ -34,9 +34,13 @@ class GenreNode:
     children: list["GenreNode"] = field(default_factory=list)
 
 
+_GENRES = CompiledQuery(lambda: Genre.objects.order_by("name", "id"))
+
+
 def genre_tree() -> list[GenreNode]:
-    """Every genre nested under its parent, top level first, each level by name; one query."""
-    nodes = {genre.pk: GenreNode(genre) for genre in Genre.objects.order_by("name", "id")}
+    """Every genre nested under its parent, top level first, each level by name; one query (compiled
+    once: a book page rendered afresh asks for it, for the book's breadcrumbs)."""
+    nodes = {genre.pk: GenreNode(genre) for genre in _GENRES.instances()}
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.genre.parent_id)

@@ -36,11 +36,22 @@ def book_review_standing(context, book) -> dict:
     }
 
 
+class _CountedPaginator(Paginator):
+    """A Paginator told its count, instead of counting."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count  # Paginator.count is a cached property: this is its value
+
+
 @register.inclusion_tag("reviews/_review_list.html", takes_context=True)
 def book_review_list(context, book) -> dict:
-    """The visible reviews, newest first, a page at a time (`?page=`): the same for every visitor."""
+    """The visible reviews, newest first, a page at a time (`?page=`): the same for every visitor. They
+    are counted by the book's `review_count`, which the review services keep with every change (the
+    rating above the list shows it too), so a book without reviews costs no query."""
     request = context["request"]
-    reviews = Paginator(selectors.review_list_for_book(book_id=book.pk), REVIEWS_PER_PAGE).get_page(
-        request.GET.get("page")
+    paginator = _CountedPaginator(
+        selectors.review_list_for_book(book_id=book.pk), REVIEWS_PER_PAGE, count=book.review_count
     )
+    reviews = paginator.get_page(request.GET.get("page"))
     return {"request": request, "reviews_page": reviews, "reviews": reviews.object_list}
