@@ -69,6 +69,14 @@ class BookViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return selectors.book_queryset()
 
+    def get_object(self):
+        """The book of a detail route, read through the compiled query of `selectors.book_get_active`
+        (the ORM would build and compile the same query for every request: a third of a detail's time).
+        The router lets only digits through as the id."""
+        book = selectors.book_get_active(book_id=int(self.kwargs[self.lookup_url_kwarg or self.lookup_field]))
+        self.check_object_permissions(self.request, book)
+        return book
+
     def filter_queryset(self, queryset):
         # Filters and ordering shape lists; a book asked for by id is found whatever the query string says.
         if self.action != "list":

@@ -129,7 +129,7 @@ def test_a_missing_object_answers_json_not_found(clients):
     response = clients["anonymous"].get("/api/books/999999/")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No Book matches the given query.", "code": "not_found"}
+    assert response.json() == {"detail": "No such book in the catalog.", "code": "not_found"}
 
 
 @pytest.mark.django_db
