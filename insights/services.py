@@ -85,6 +85,7 @@ def _record(kind: str, subject: int | str) -> None:
 _tally: Counter = Counter()
 _tally_lock = threading.Lock()
 _push_timed = False  # a push of the tally is on its timer or queued
+_exiting = False  # the last push: no timer starts after it
 
 
 def _count(day: date, kind: str, subject: int | str) -> None:
@@ -101,7 +102,7 @@ def _count(day: date, kind: str, subject: int | str) -> None:
 def _timer_wanted(seconds: int) -> bool:
     """Whether the caller, holding the tally lock, must start the push timer: once per push."""
     global _push_timed
-    if not seconds or _push_timed:
+    if not seconds or _push_timed or _exiting:
         return False
     _push_timed = True
     return True
@@ -114,7 +115,6 @@ def _push_timer_start(seconds: int) -> None:
     timer.start()
 
 
-@atexit.register
 def insights_push() -> None:
     """Add this process's tally to the daily tables now (see the module docstring)."""
     global _push_timed
@@ -133,10 +133,20 @@ def insights_push() -> None:
             _tally.update(taken)
             start_timer = _timer_wanted(seconds)
         logger.warning(
-            "insights: %s event(s) not pushed, kept for the next push", taken.total(), exc_info=True
+            "insights: %s event(s) not pushed, %s",
+            taken.total(),
+            "lost: the process is exiting" if _exiting else "kept for the next push",
+            exc_info=True,
         )
         if start_timer:
             _push_timer_start(seconds)
+
+
+@atexit.register
+def _push_at_exit() -> None:
+    global _exiting
+    _exiting = True  # what this push cannot write is lost (logged)
+    insights_push()
 
 
 def _forget_the_parents_tally() -> None:
