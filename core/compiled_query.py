@@ -11,9 +11,9 @@ Only for queries whose SQL never depends on the values: arguments used in plain 
 no branches on them in the builder); whole numbers, or text for an argument the builder annotates as
 `str`. An argument the builder annotates as `list` is a list of whole numbers for one `__in` lookup: its
 SQL depends on the list's length only, so the query is compiled once per length (a list may not be
-empty: the ORM writes no SQL for `__in` nothing). `rows()` gives the rows as the database driver gives them (an `Exists()` may be 0 or
-1, a `Sum()` a Decimal); `instances()` the model instances the queryset would give, with the related
-objects of its `select_related`.
+empty: the ORM writes no SQL for `__in` nothing). `rows()` gives the rows as the database driver gives
+them (an `Exists()` may be 0 or 1, a `Sum()` a Decimal); `instances()` the model instances the queryset
+would give, with the related objects of its `select_related`.
 """
 
 import inspect

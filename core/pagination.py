@@ -93,8 +93,8 @@ class CachedCountPaginator(Paginator):
         return bottom, top
 
     def rows_by_pk(self, ids: list) -> dict:
-        """A page's rows by primary key (none missing from `ids` is left out): the list's model, with
-        the list's joins."""
+        """The rows of these primary keys that still exist, by primary key: the list's model, with the
+        list's joins."""
         rows = self.object_list.model._default_manager.order_by()  # the page puts them in order
         rows.query.select_related = self.object_list.query.select_related
         return rows.in_bulk(ids)
