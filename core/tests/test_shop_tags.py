@@ -26,6 +26,21 @@ def test_link_is_reverse_worked_out_once_per_prefix():
         set_script_prefix("/")
 
 
+def test_link_with_an_id_is_the_address_reverse_gives_for_it():
+    for book_id in (1, 42, 10**12):
+        assert link("catalog:book_detail", book_id) == reverse("catalog:book_detail", args=[book_id])
+    set_script_prefix("/shop/")
+    try:
+        assert link("catalog:book_detail", 7) == reverse("catalog:book_detail", args=[7]) == "/shop/books/7/"
+    finally:
+        set_script_prefix("/")
+    rendered = Template(
+        "{% load shop %}{% link 'catalog:book_detail' book_id as url %}<a href=\"{{ url }}\">"
+    )
+
+    assert rendered.render(Context({"book_id": 9})) == '<a href="/books/9/">'
+
+
 def test_url_exists_in_a_template():
     template = Template(
         '{% load shop %}{% url_exists "shelf:not_built" as ready %}{% if ready %}shelf{% else %}none{% endif %}'
