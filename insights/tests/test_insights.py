@@ -1,7 +1,6 @@
 """Shopper insights: events tallied per process and added to the daily tables without losing or doubling one."""
 
 import os
-import threading
 import time
 from datetime import date, timedelta
 
@@ -19,6 +18,7 @@ from insights.selectors import (
     searches_without_results,
     top_searches,
 )
+from tests_support.threads import race
 
 # Recording waits for the surrounding commit: these tests run outside a test-wide transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -130,22 +130,13 @@ def test_a_refused_push_keeps_the_events_for_the_next(caplog):
 
 def test_pushes_at_the_same_moment_from_several_threads_lose_and_double_nothing(tallied):
     """As two worker processes pushing the same books do: each push inserts or adds to the same rows."""
-    start = threading.Barrier(4)
 
     def shopper():
-        try:
-            for book_id in range(1, 41):
-                services.book_view_record(book_id=book_id)
-            start.wait(timeout=10)
-            services.insights_push()
-        finally:
-            connection.close()
+        for book_id in range(1, 41):
+            services.book_view_record(book_id=book_id)
+        services.insights_push()
 
-    threads = [threading.Thread(target=shopper) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    race(shopper, shopper, shopper, shopper)
     services.insights_push()  # what a refused push (a deadlock) gave back, if any
 
     assert book_rows() == {book_id: (4, 0, 0) for book_id in range(1, 41)}
