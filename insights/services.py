@@ -84,7 +84,7 @@ def _record(kind: str, subject: int | str) -> None:
 # This process's events not yet in the daily tables: (day, kind, subject) → events.
 _tally: Counter = Counter()
 _tally_lock = threading.Lock()
-_push_timed = False  # a push of the tally is on its timer or queued
+_push_timer: threading.Timer | None = None  # the next push's (once it fires, the push is queued)
 _exiting = False  # the last push: no timer starts after it
 
 
@@ -92,54 +92,48 @@ def _count(day: date, kind: str, subject: int | str) -> None:
     seconds = settings.INSIGHTS_PUSH_SECONDS
     with _tally_lock:
         _tally[(day, kind, subject)] += 1
-        start_timer = _timer_wanted(seconds)
+        if seconds:
+            _push_timer_start(seconds)
     if not seconds:
         insights_push()
-    elif start_timer:
-        _push_timer_start(seconds)
-
-
-def _timer_wanted(seconds: int) -> bool:
-    """Whether the caller, holding the tally lock, must start the push timer: once per push."""
-    global _push_timed
-    if not seconds or _push_timed or _exiting:
-        return False
-    _push_timed = True
-    return True
 
 
 def _push_timer_start(seconds: int) -> None:
-    # The timer's thread only queues the push: the pool's threads close their database connections.
-    timer = threading.Timer(seconds, background_threads.submit, args=(insights_push,))
-    timer.daemon = True
-    timer.start()
+    """Holding the tally lock: time the next push, unless it is timed already (or the process exits).
+    The timer's thread only queues the push: the pool's threads close their database connections."""
+    global _push_timer
+    if _push_timer is None and not _exiting:
+        _push_timer = threading.Timer(seconds, background_threads.submit, args=(insights_push,))
+        _push_timer.daemon = True
+        _push_timer.start()
 
 
 def insights_push() -> None:
-    """Add this process's tally to the daily tables now (see the module docstring)."""
-    global _push_timed
+    """Add this process's tally to the daily tables now (see the module docstring); a push timed for
+    this tally is called off."""
+    global _push_timer
     with _tally_lock:
         taken = Counter(_tally)
         _tally.clear()
-        _push_timed = False
+        timer, _push_timer = _push_timer, None
+    if timer is not None:
+        timer.cancel()  # a no-op once it has fired (and queued this push)
     if not taken:
         return
     try:
         with transaction.atomic():
             _add_to_daily_tables(taken)
     except DatabaseError:
-        seconds = settings.INSIGHTS_PUSH_SECONDS
         with _tally_lock:
             _tally.update(taken)
-            start_timer = _timer_wanted(seconds)
+            if settings.INSIGHTS_PUSH_SECONDS:
+                _push_timer_start(settings.INSIGHTS_PUSH_SECONDS)
         logger.warning(
             "insights: %s event(s) not pushed, %s",
             taken.total(),
             "lost: the process is exiting" if _exiting else "kept for the next push",
             exc_info=True,
         )
-        if start_timer:
-            _push_timer_start(seconds)
 
 
 @atexit.register
@@ -151,8 +145,8 @@ def _push_at_exit() -> None:
 
 def _forget_the_parents_tally() -> None:
     """A forked process (a gunicorn worker) starts with no events, no timer and a free lock."""
-    global _tally, _tally_lock, _push_timed
-    _tally, _tally_lock, _push_timed = Counter(), threading.Lock(), False
+    global _tally, _tally_lock, _push_timer
+    _tally, _tally_lock, _push_timer = Counter(), threading.Lock(), None
 
 
 os.register_at_fork(after_in_child=_forget_the_parents_tally)

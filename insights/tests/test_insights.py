@@ -173,7 +173,7 @@ def test_a_forked_process_starts_with_an_empty_tally(tallied):
 
     child = os.fork()
     if child == 0:  # pragma: no cover - the child reports through its exit status only
-        os._exit(0 if not services._tally and not services._push_timed else 1)
+        os._exit(0 if not services._tally and services._push_timer is None else 1)
     _pid, status = os.waitpid(child, 0)
 
     assert os.waitstatus_to_exitcode(status) == 0
