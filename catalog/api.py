@@ -81,6 +81,8 @@ class BookViewSet(viewsets.ModelViewSet):
         # Filters and ordering shape lists; a book asked for by id is found whatever the query string says.
         if self.action != "list":
             return queryset
+        if not self.filterset_class.base_filters.keys() & self.request.query_params.keys():
+            return selectors.books_newest_first()  # the catalog as browsed: one compiled query a page
         short = self.filterset_class.without_the_set(queryset, self.request.query_params)
         if short is not None:
             return short

@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from core.compiled_query import CompiledQuery
 from core.errors import NotFound
 from core.limits import MAX_ID
+from core.pagination import CompiledList
 
 from .isbn import isbn_normalize
 from .models import (
@@ -91,6 +92,17 @@ def genre_path(genre: Genre) -> list[Genre]:
 def book_queryset() -> QuerySet:
     """Active books with what every listing shows (the genre) joined in."""
     return Book.objects.filter(is_active=True).select_related("genre")
+
+
+NEWEST_FIRST = ("-created_at", "-id")  # a list's order when none is asked for
+
+# The catalog as browsed (no filter, no order asked for), the list asked for most: compiled once.
+_NEWEST_BOOKS = CompiledQuery(lambda: book_queryset().order_by(*NEWEST_FIRST))
+
+
+def books_newest_first() -> CompiledList:
+    """The active books, newest first, to be paged (core/pagination.py): each page one compiled query."""
+    return CompiledList(_NEWEST_BOOKS, name="books-newest-first", counted=book_queryset)
 
 
 def books_in_genres(queryset: QuerySet, genre_ids: Iterable[int]) -> QuerySet:

@@ -13,7 +13,9 @@ no branches on them in the builder); whole numbers, or text for an argument the 
 SQL depends on the list's length only, so the query is compiled once per length (a list may not be
 empty: the ORM writes no SQL for `__in` nothing). `rows()` gives the rows as the database driver gives
 them (an `Exists()` may be 0 or 1, a `Sum()` a Decimal); `instances()` the model instances the queryset
-would give, with the related objects of its `select_related`.
+would give, with the related objects of its `select_related`. Both take `limits=(low, high)` for the rows
+a slice `[low:high]` of the queryset would give (a page of a list), put after the compiled SQL as the
+ORM itself writes them, so one compiled query serves every page.
 """
 
 import inspect
@@ -65,6 +67,7 @@ class _Compiled:
     sql: str
     params: list
     instances: _Instances | None  # None: the queryset gives values, or annotates its instances
+    sliceable: bool  # LIMIT/OFFSET may be put after the SQL (not sliced already, no FOR UPDATE)
 
 
 class CompiledQuery:
@@ -82,19 +85,23 @@ class CompiledQuery:
         )
         self.compiled: dict[tuple, _Compiled] = {}  # by database, and the lengths of the list arguments
 
-    def rows(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[tuple]:
-        return self._fetch(self._compiled(using, values), using, values)
+    def rows(
+        self, *, using: str = DEFAULT_DB_ALIAS, limits: tuple[int, int] | None = None, **values
+    ) -> list[tuple]:
+        return self._fetch(self._compiled(using, values), using, values, limits)
 
     def first(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> tuple | None:
         rows = self.rows(using=using, **values)
         return rows[0] if rows else None
 
-    def instances(self, *, using: str = DEFAULT_DB_ALIAS, **values) -> list[Model]:
+    def instances(
+        self, *, using: str = DEFAULT_DB_ALIAS, limits: tuple[int, int] | None = None, **values
+    ) -> list[Model]:
         """The model instances the queryset gives, without building and compiling it again."""
         compiled = self._compiled(using, values)
         if compiled.instances is None:
             raise TypeError("instances() needs a queryset of model instances without annotations")
-        return compiled.instances.build(using, self._fetch(compiled, using, values))
+        return compiled.instances.build(using, self._fetch(compiled, using, values, limits))
 
     def _compiled(self, using: str, values: dict) -> _Compiled:
         if values.keys() != set(self.arguments):
@@ -104,7 +111,15 @@ class CompiledQuery:
             raise ValueError(f"the list arguments {self.list_arguments} may not be empty")
         return self.compiled.get((using, *lengths)) or self._compile(using, lengths)
 
-    def _fetch(self, compiled: _Compiled, using: str, values: dict) -> list[tuple]:
+    def _fetch(
+        self, compiled: _Compiled, using: str, values: dict, limits: tuple[int, int] | None
+    ) -> list[tuple]:
+        sql = compiled.sql
+        if limits is not None:
+            limit_offset = self._limit_offset_sql(compiled, using, limits)
+            if limits[0] == limits[1]:  # an empty slice, as [5:5]: no rows and no query, as a queryset's
+                return []
+            sql = f"{sql} {limit_offset}"
         params = [
             param
             if not isinstance(param, _Argument)
@@ -114,8 +129,18 @@ class CompiledQuery:
             for param in compiled.params
         ]
         with connections[using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            cursor.execute(sql, params)
             return list(cursor.fetchall())
+
+    @staticmethod
+    def _limit_offset_sql(compiled: _Compiled, using: str, limits: tuple[int, int]) -> str:
+        """The database's own LIMIT/OFFSET clause, as the ORM writes it at the end of a sliced query."""
+        low, high = limits
+        if not compiled.sliceable:
+            raise ValueError("limits need a queryset that is not sliced and does not lock its rows")
+        if type(low) is not int or type(high) is not int or not 0 <= low <= high:  # written into the SQL
+            raise ValueError(f"limits must be whole numbers 0 <= low <= high, not {limits!r}")
+        return connections[using].ops.limit_offset_sql(low, high)
 
     def _compile(self, using: str, lengths: tuple[int, ...]) -> _Compiled:
         length_of = dict(zip(self.list_arguments, lengths, strict=True))
@@ -146,7 +171,13 @@ class CompiledQuery:
         if unused:  # folded into the SQL, or turned into something else: the SQL would be wrong
             names = sorted({argument.name for argument in unused})
             raise ValueError(f"the compiled query does not take {names} as parameters")
-        compiled = _Compiled(sql=sql, params=params, instances=_instances(queryset, compiler, using))
+        query = queryset.query
+        compiled = _Compiled(
+            sql=sql,
+            params=params,
+            instances=_instances(queryset, compiler, using),
+            sliceable=not query.is_sliced and not query.select_for_update,
+        )
         self.compiled[(using, *lengths)] = compiled
         return compiled
 

@@ -280,10 +280,25 @@ def test_the_default_order_is_the_same_with_or_without_a_filter_given(api_client
     books = BookFactory.create_batch(4, genre=None)
     Book.objects.update(created_at=timezone.now())  # added in the same instant: the id decides
 
-    plain = listed_ids(api_client.get("/api/books/", {"page": 1}))
+    plain = listed_ids(api_client.get("/api/books/", {"page": 1}))  # core.pagination.CompiledList
     filtered = listed_ids(api_client.get("/api/books/", {"author": ""}))  # through the filter set
+    second_plain = api_client.get("/api/books/", {"page": 2, "page_size": 3}).json()
+    second_filtered = api_client.get("/api/books/", {"page": 2, "page_size": 3, "author": ""}).json()
 
     assert plain == filtered == sorted(ids(*books), reverse=True)
+    assert second_plain["count"] == second_filtered["count"] == 4
+    assert [book["id"] for book in second_plain["results"]] == [min(ids(*books))]
+    assert second_plain["results"] == second_filtered["results"]
+
+
+def test_an_empty_catalog_lists_one_empty_page(api_client):
+    BookFactory(is_active=False)
+
+    response = api_client.get("/api/books/")
+
+    assert response.status_code == 200
+    assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert api_client.get("/api/books/", {"page": 2}).status_code == 404
 
 
 @pytest.mark.parametrize(

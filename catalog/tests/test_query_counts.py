@@ -6,7 +6,7 @@ from django.core.cache import caches
 from catalog.factories import BookFactory, GenreFactory
 from catalog.isbn import isbn13_from_prefix
 from catalog.models import Book, PreBooking, WishlistItem
-from catalog.selectors import book_queryset
+from catalog.selectors import NEWEST_FIRST, book_queryset, books_newest_first
 from core.pagination import CachedCountPaginator
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,24 @@ def test_large_counts_are_cached_and_small_ones_exact(large_list, django_assert_
     with django_assert_num_queries(1):
         assert CachedCountPaginator(small, 20).count == 0
     assert CachedCountPaginator(book_queryset().none(), 20).count == 0
+
+
+def test_the_browsed_catalog_is_paged_by_its_compiled_query_and_its_count_kept(
+    large_list, django_assert_num_queries
+):
+    """core.pagination.CompiledList: the pages the queryset would give; the large count kept by name."""
+    limit = CachedCountPaginator.EXACT_COUNT_LIMIT
+    newest = list(book_queryset().order_by(*NEWEST_FIRST).values_list("pk", flat=True))
+
+    with django_assert_num_queries(3):  # the capped count, the full count, the page
+        paginator = CachedCountPaginator(books_newest_first(), 20)
+        assert [book.pk for book in paginator.page(2)] == newest[20:40]
+    assert paginator.count == limit + 10
+    Book.objects.filter(pk=newest[0]).update(is_active=False)
+    with django_assert_num_queries(1):  # the page only: the count is kept, lagging as any list's
+        paginator = CachedCountPaginator(books_newest_first(), 20)
+        last = paginator.page(paginator.num_pages)
+    assert [book.pk for book in last] == newest[(paginator.num_pages - 1) * 20 + 1 :]  # read live
 
 
 def test_a_new_process_takes_a_large_count_from_the_shared_cache(large_list, django_assert_num_queries):

@@ -141,3 +141,49 @@ def test_a_list_argument_is_compiled_once_per_length(django_assert_num_queries):
     assert builds == [3, 1, 2]  # once per length
     with django_assert_num_queries(0), pytest.raises(ValueError, match="empty"):
         query.rows(pks=[], content_type_id=content_type_id)
+
+
+def test_limits_give_the_rows_of_the_querysets_slice_from_one_compiled_query(django_assert_num_queries):
+    builds = []
+
+    def build(content_type_id):
+        builds.append(content_type_id)
+        return Permission.objects.filter(content_type_id=content_type_id).order_by("-codename", "pk")
+
+    query = CompiledQuery(build)
+    content_type_id = ContentType.objects.get_for_model(Permission).pk
+    every = list(build(content_type_id))
+    assert len(every) == 4  # add, change, delete, view
+
+    for low, high in [(0, 2), (1, 3), (2, 10), (0, 4)]:
+        with django_assert_num_queries(1):
+            assert query.instances(content_type_id=content_type_id, limits=(low, high)) == every[low:high]
+    columns = [field.attname for field in Permission._meta.concrete_fields]
+    expected_rows = list(build(content_type_id).values_list(*columns)[3:5])
+    with django_assert_num_queries(1):
+        assert query.rows(content_type_id=content_type_id, limits=(3, 5)) == expected_rows
+    with django_assert_num_queries(0):  # an empty slice reads nothing, as a queryset's
+        assert query.instances(content_type_id=content_type_id, limits=(2, 2)) == []
+    assert len(builds) == 3  # compiled once; the others are the test's own
+
+
+@pytest.mark.parametrize("limits", [(3, 1), (-1, 2), (0, "2"), (0, 2.0), (True, 2)])
+def test_limits_that_are_no_slice_are_refused(limits, django_assert_num_queries):
+    """They are written into the SQL: only whole numbers 0 <= low <= high get there."""
+    query = CompiledQuery(lambda: Permission.objects.order_by("pk"))
+    with django_assert_num_queries(0), pytest.raises(ValueError, match="limits"):
+        query.instances(limits=limits)
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Permission.objects.order_by("pk")[:2],
+        lambda: Permission.objects.order_by("pk").select_for_update(),
+    ],
+    ids=["sliced already", "locking its rows"],
+)
+def test_limits_on_a_query_they_cannot_follow_are_refused(build, django_assert_num_queries):
+    query = CompiledQuery(build)
+    with django_assert_num_queries(0), pytest.raises(ValueError, match="limits need"):
+        query.instances(limits=(0, 1))
