@@ -35,22 +35,24 @@ STAND_IN_ID = 987_654_321_987_654_321
 
 
 @register.simple_tag
-def link(name: str, object_id: int | None = None) -> str:
-    """`{% url name %}` for a page without arguments, worked out once per process and URL configuration:
-    the personal part of the header (core/page_shell.py) links a dozen pages on every request. With an
-    object's id, for a page whose only argument is that whole number (`{% link 'catalog:book_detail'
-    book.pk %}`), the address is reversed once with a stand-in id, which each call replaces: a list's
-    twenty book cards and a book page's related books each link one."""
+def link(name: str, object_id: int | None = None, **fixed: str) -> str:
+    """`{% url name %}` worked out once per process and URL configuration: every page's header and
+    footer link a dozen pages. With an object's id, for a page whose only argument is that whole number
+    (`{% link 'catalog:book_detail' book.pk %}`), the address is reversed once with a stand-in id, which
+    each call replaces: a list's twenty book cards and a book page's related books each link one.
+    `fixed`: keyword arguments the template writes out (`url='contact/'`), reversed once per set."""
     urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
     if object_id is None:
-        return _reversed(name, urlconf, prefix)
+        return _reversed(name, urlconf, prefix, tuple(sorted(fixed.items())))
+    if fixed:
+        raise TypeError("link takes an object's id or keyword arguments, not both")
     before, after = _reversed_around_id(name, urlconf, prefix)
     return f"{before}{int(object_id)}{after}"
 
 
 @functools.lru_cache(maxsize=512)
-def _reversed(name: str, urlconf: str, prefix: str) -> str:
-    return reverse(name, urlconf=urlconf)
+def _reversed(name: str, urlconf: str, prefix: str, fixed: tuple[tuple[str, str], ...]) -> str:
+    return reverse(name, kwargs=dict(fixed), urlconf=urlconf)
 
 
 @functools.lru_cache(maxsize=512)

@@ -41,6 +41,19 @@ def test_link_with_an_id_is_the_address_reverse_gives_for_it():
     assert rendered.render(Context({"book_id": 9})) == '<a href="/books/9/">'
 
 
+def test_link_with_keyword_arguments_is_the_address_reverse_gives_for_them():
+    flatpage = "django.contrib.flatpages.views.flatpage"
+    for page in ("contact/", "terms/"):
+        assert link(flatpage, url=page) == reverse(flatpage, kwargs={"url": page}) == f"/pages/{page}"
+    rendered = Template(
+        "{% load shop %}<a href=\"{% link 'django.contrib.flatpages.views.flatpage' url='privacy/' %}\">"
+    )
+
+    assert rendered.render(Context()) == '<a href="/pages/privacy/">'
+    with pytest.raises(TypeError, match="not both"):
+        link("catalog:book_detail", 7, url="contact/")
+
+
 def test_url_exists_in_a_template():
     template = Template(
         '{% load shop %}{% url_exists "shelf:not_built" as ready %}{% if ready %}shelf{% else %}none{% endif %}'
