@@ -81,12 +81,8 @@ class BookViewSet(viewsets.ModelViewSet):
         # Filters and ordering shape lists; a book asked for by id is found whatever the query string says.
         if self.action != "list":
             return queryset
-        if not self.filterset_class.base_filters.keys() & self.request.query_params.keys():
-            return selectors.books_newest_first()  # the catalog as browsed: one compiled query a page
-        short = self.filterset_class.without_the_set(queryset, self.request.query_params)
-        if short is not None:
-            return short
-        return super().filter_queryset(queryset)
+        browsed = self.filterset_class.browsed(self.request.query_params)  # get_queryset's books
+        return browsed if browsed is not None else super().filter_queryset(queryset)
 
     def list(self, request, *args, **kwargs):
         """A page of the list (browsing or a search) is the same for everyone, and the popular ones are

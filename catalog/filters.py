@@ -4,9 +4,19 @@ from django_filters import rest_framework as filters
 
 from core.filters import DayRangeFilterSet, FilterSet, IntegerFilter, StrictBooleanFilter
 from core.limits import MAX_ID
+from core.pagination import CompiledList
 
 from .models import Book, StockMovement
-from .selectors import NEWEST_FIRST, book_search, books_in_genres, genre_ids_under
+from .selectors import (
+    NEWEST_FIRST,
+    book_queryset,
+    book_search,
+    books_in_genres,
+    books_newest_first,
+    genre_ids_under,
+)
+
+SHORT_FILTERS = {"search", "genre"}  # the filters BookFilter.without_the_set applies itself
 
 
 class BookFilter(FilterSet):
@@ -47,7 +57,12 @@ class BookFilter(FilterSet):
         return book_search(queryset, text) if text.strip() else queryset
 
     def filter_genre(self, queryset, name, value):
-        genre_ids = genre_ids_under(slugs=[value])  # one query, however deep the genre's subtree
+        return self.in_genre(queryset, value)
+
+    @staticmethod
+    def in_genre(queryset: QuerySet, slug: str) -> QuerySet:
+        """The books filed under the genre with this slug or a genre below it (none for an unknown slug)."""
+        genre_ids = genre_ids_under(slugs=[slug])  # one query, however deep the genre's subtree
         if not genre_ids:
             return queryset.none()
         return books_in_genres(queryset, genre_ids)
@@ -60,21 +75,32 @@ class BookFilter(FilterSet):
         return _tie_broken(super().qs)
 
     @classmethod
+    def browsed(cls, params) -> QuerySet | CompiledList | None:
+        """The shop's books as the set would list them for these query parameters, when they ask for
+        nothing but a page (the catalog as browsed: `books_newest_first`, one compiled query a page) or
+        only search or name a genre (`without_the_set`); None when the set must answer."""
+        if not cls.base_filters.keys() & params.keys():
+            return books_newest_first()
+        return cls.without_the_set(book_queryset(), params)
+
+    @classmethod
     def without_the_set(cls, queryset: QuerySet, params) -> QuerySet | None:
-        """What the filter set gives for these query parameters when they filter nothing or only search
-        (browsing and the search box: the most asked lists), without building the set, its form and its
-        filters (a sixth and a tenth of those lists' uncached time). None for any other filter, or when
-        the search field refuses the text, so that the set answers that as it answers every refusal."""
+        """What the filter set gives for these query parameters when they filter nothing, only search
+        or only name a genre, or both (browsing, the search box and the genre pages: the most asked
+        lists), without building the set, its form and its filters (deep copies of them all: a sixth of
+        those lists' uncached time). None for any other filter, or when a field refuses its text, so
+        that the set answers that as it answers every refusal. Applied in the set's order."""
         asked = cls.base_filters.keys() & params.keys()
-        if asked - {"search"}:
+        if asked - SHORT_FILTERS:
             return None
-        text = ""
-        if asked:
-            try:
-                text = cls.base_filters["search"].field.clean(params["search"])
-            except ValidationError:
-                return None
-        return _tie_broken(cls.searched(queryset, text))
+        try:
+            cleaned = {name: cls.base_filters[name].field.clean(params[name]) for name in asked}
+        except ValidationError:
+            return None
+        queryset = cls.searched(queryset, cleaned.get("search") or "")
+        if cleaned.get("genre"):
+            queryset = cls.in_genre(queryset, cleaned["genre"])
+        return _tie_broken(queryset)
 
 
 def _tie_broken(queryset: QuerySet) -> QuerySet:

@@ -1,6 +1,5 @@
 """Paging the catalog: browsing lists by the database, word searches from their hits."""
 
-from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from core.pagination import CachedCountPaginator, StandardPagination
@@ -17,8 +16,7 @@ class BookPaginator(CachedCountPaginator):
 
     @cached_property
     def hits(self) -> SearchHits | None:
-        words = isinstance(self.object_list, QuerySet) and is_word_search(self.object_list)
-        return search_hits(self.object_list) if words else None
+        return search_hits(self.object_list) if is_word_search(self.object_list) else None
 
     def total(self) -> int:
         return self.hits.total if self.hits is not None else super().total()

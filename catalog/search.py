@@ -128,13 +128,16 @@ def words_search(queryset: QuerySet, words: list[str]) -> QuerySet:
     return queryset.filter(words_condition(words)).annotate(**{SEARCH_RANK: Value(0.0)})
 
 
-def is_word_search(queryset: QuerySet) -> bool:
-    return SEARCH_RANK in queryset.query.annotations
+def is_word_search(listed) -> bool:
+    """`listed` (a queryset, or a list compiled once such as the catalog as browsed) is a word search."""
+    return isinstance(listed, QuerySet) and SEARCH_RANK in listed.query.annotations
 
 
-def is_ranked_search(queryset: QuerySet) -> bool:
+def is_ranked_search(listed) -> bool:
     """A search that ranks its matches (FULLTEXT), whatever order the list asks for."""
-    return isinstance(queryset.query.annotations.get(SEARCH_RANK), FullTextMatch)
+    return isinstance(listed, QuerySet) and isinstance(
+        listed.query.annotations.get(SEARCH_RANK), FullTextMatch
+    )
 
 
 def is_ranked_by_relevance(queryset: QuerySet) -> bool:

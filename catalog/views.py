@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.page_errors import action_back, page_action
 from core.page_shell import Shell, shell_render, shell_response
+from core.pagination import CompiledList
 from insights.services import book_view_record, search_record
 
 from . import selectors, services
@@ -74,22 +76,29 @@ def book_list(request):
     return shell_response(request, shell)
 
 
-def _book_list_shell(request) -> Shell:
+def _books_listed(request) -> tuple[QuerySet | CompiledList, str, bool]:
+    """The books the query string asks for, the search text that found them ("" for none) and whether
+    every filter applied: when one is refused, all books, and a message says why."""
+    browsed = BookFilter.browsed(request.GET)
+    if browsed is not None:  # only a search or a genre, both accepted: no set built
+        return browsed, request.GET.get("search", "").strip(), True
     books = BookFilter(request.GET, queryset=selectors.book_queryset())
-    valid = books.is_valid()
-    if not valid:
-        problems = "; ".join(
-            f"{FILTER_LABELS.get(name, name)}: {' '.join(errors)}" for name, errors in books.errors.items()
-        )
-        messages.error(request, f"Some filters could not be applied, so all books are shown. {problems}")
-        books = BookFilter(queryset=selectors.book_queryset())
-    listed = books.qs  # each read of `qs` orders a new copy
+    if books.is_valid():
+        return books.qs, books.form.cleaned_data.get("search") or "", True
+    problems = "; ".join(
+        f"{FILTER_LABELS.get(name, name)}: {' '.join(errors)}" for name, errors in books.errors.items()
+    )
+    messages.error(request, f"Some filters could not be applied, so all books are shown. {problems}")
+    return selectors.books_newest_first(), "", False
+
+
+def _book_list_shell(request) -> Shell:
+    listed, query, valid = _books_listed(request)
     page = BookPaginator(listed, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
     search = request.GET.get("search", "").strip()
     genres = selectors.genre_tree()
     genre_slug = request.GET.get("genre", "")
     genre_path = selectors.genre_tree_path(genres, genre_slug) if genre_slug else []
-    query = books.form.cleaned_data.get("search") if books.is_valid() else ""
     sort_choices = [RELEVANCE_SORT, *SORT_CHOICES] if is_ranked_search(listed) else SORT_CHOICES
     extra = {}
     if query and request.GET.get("page", "1") == "1":  # the next pages of a search are no new search

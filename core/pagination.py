@@ -31,7 +31,12 @@ class CompiledList:
     the count is not kept, and `name` keys the kept count (CachedCountPaginator) instead of its SQL."""
 
     def __init__(
-        self, query: CompiledQuery, *, name: str, counted: Callable[[], QuerySet], using=DEFAULT_DB_ALIAS
+        self,
+        query: CompiledQuery,
+        *,
+        name: str,
+        counted: Callable[[], QuerySet],
+        using: str = DEFAULT_DB_ALIAS,
     ):
         self.query, self.name, self.counted, self.using = query, name, counted, using
 
