@@ -577,8 +577,9 @@ def _table(out: Transcript, config: str, results: dict[str, dict], overrides: di
 
 
 def _verdicts(out: Transcript, results: dict[str, dict[str, dict]], pages: list[Page]) -> None:
-    """Issue 17's goals: the shipped server for all of them, and the API's lower bar with caches off.
-    A goal missed is printed, not an error."""
+    """Issue 17's goals: the shipped server for all of them (shares and p99), and the API list's and
+    search's with caches off (20 %, p99). A goal missed is printed, not an error; the other pages' p99
+    with caches off (each rendered afresh) is shown for information."""
     checks = []
 
     def share(config: str, page: Page, goal: float, what: str) -> None:
@@ -590,20 +591,42 @@ def _verdicts(out: Transcript, results: dict[str, dict[str, dict]], pages: list[
             (f"{config}: {page.name}: {what} >= {goal:.0%} of the floor ({rate:.0%})", rate >= goal)
         )
 
+    # The API list and search: the only rows the issue sets a goal for with caches off.
+    api_lists = {page.name for page in pages if "/api/books/?" in page.path or page.path == "/api/books/"}
     for page in pages:
         if page.kind == "api":
             share("shipped", page, 0.50, "API")
-            if "/api/books/?" in page.path or page.path == "/api/books/":
+            if page.name in api_lists:
                 share("caches off", page, 0.20, "API, caches off,")
         elif page.kind == "page":
             share("shipped", page, 0.10 if page.logged_in else 0.25, "page")
-    for config, rows in results.items():
-        slow = {name: result["p99"] / 1000 for name, result in rows.items() if result["p99"] >= 50_000}
-        label = ", ".join(f"{name} {ms:.0f} ms" for name, ms in slow.items())
-        checks.append((f"{config}: p99 < 50 ms on every page{f' — not: {label}' if slow else ''}", not slow))
+
+    def slow(config: str, names: set[str] | None = None) -> str:
+        """The rows (of `names`, or all) whose p99 is 50 ms or more, with it."""
+        rows = results.get(config, {})
+        return ", ".join(
+            f"{name} {row['p99'] / 1000:.0f} ms"
+            for name, row in rows.items()
+            if row["p99"] >= 50_000 and (names is None or name in names)
+        )
+
+    if "shipped" in results:
+        late = slow("shipped")
+        checks.append((f"shipped: p99 < 50 ms on every page{f' — not: {late}' if late else ''}", not late))
+    if "caches off" in results:
+        late = slow("caches off", api_lists)
+        checks.append(
+            (
+                f"caches off: p99 < 50 ms on the API list and search{f' — not: {late}' if late else ''}",
+                not late,
+            )
+        )
     out("\nIssue 17's goals (a FAIL here does not change the exit status):")
     for label, passed in checks:
         out(f"{'PASS' if passed else 'FAIL'}  {label}")
+    late = slow("caches off")
+    if late:  # every page rendered afresh: measured to see that cost, no goal of the issue's
+        out(f"info  caches off, p99 of 50 ms or more: {late}")
 
 
 # --- Profiling ---------------------------------------------------------------------------------------
