@@ -80,7 +80,7 @@ def _books_listed(request) -> tuple[QuerySet | CompiledList, str, bool]:
     """The books the query string asks for, the search text that found them ("" for none) and whether
     every filter applied: when one is refused, all books, and a message says why."""
     browsed = BookFilter.browsed(request.GET)
-    if browsed is not None:  # only a search or a genre, both accepted: no set built
+    if browsed is not None:  # browsing, or a search or a genre their fields accepted: no set built
         return browsed, request.GET.get("search", "").strip(), True
     books = BookFilter(request.GET, queryset=selectors.book_queryset())
     if books.is_valid():

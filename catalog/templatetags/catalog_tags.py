@@ -68,8 +68,8 @@ def book_card(context, book, quick_add: bool = False, id_suffix: str = "") -> st
     keeps ids unique when a book is listed twice on a page.
 
     Written out here rather than as an included template: a catalog page draws twenty cards and a book
-    page up to a dozen, and the template engine took 0.1 ms for each (the book page's related books were
-    a third of its rendering)."""
+    page up to a dozen, and the template engine took 0.1 ms for each (six related books were a quarter of
+    a book page's rendering)."""
     url = link("catalog:book_detail", book.pk)
     title_id = f"book-{book.pk}-title{id_suffix}"
     add = ""

@@ -49,7 +49,7 @@ def book_review_list(context, book) -> dict:
     """The visible reviews, newest first, a page at a time (`?page=`): the same for every visitor. They
     are counted by the book's `review_count`, which the review services keep with every change (the
     rating above the list shows it too), so a book without reviews costs no query, nor a queryset built
-    and compiled to find nothing (a third of such a book page's rendering)."""
+    and compiled to find nothing (a sixth of such a book page's rendering)."""
     request = context["request"]
     listed = selectors.review_list_for_book(book_id=book.pk) if book.review_count else []
     paginator = _CountedPaginator(listed, REVIEWS_PER_PAGE, count=book.review_count)
