@@ -81,7 +81,7 @@ class BookViewSet(viewsets.ModelViewSet):
         # Filters and ordering shape lists; a book asked for by id is found whatever the query string says.
         if self.action != "list":
             return queryset
-        browsed = self.filterset_class.browsed(self.request.query_params)  # get_queryset's books
+        browsed = self.filterset_class.browsed(queryset, self.request.query_params)
         return browsed if browsed is not None else super().filter_queryset(queryset)
 
     def list(self, request, *args, **kwargs):

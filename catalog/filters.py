@@ -9,7 +9,6 @@ from core.pagination import CompiledList
 from .models import Book, StockMovement
 from .selectors import (
     NEWEST_FIRST,
-    book_queryset,
     book_search,
     books_in_genres,
     books_newest_first,
@@ -75,13 +74,14 @@ class BookFilter(FilterSet):
         return _tie_broken(super().qs)
 
     @classmethod
-    def browsed(cls, params) -> QuerySet | CompiledList | None:
-        """The shop's books as the set would list them for these query parameters, when they ask for
-        nothing but a page (the catalog as browsed: `books_newest_first`, one compiled query a page) or
-        only search or name a genre (`without_the_set`); None when the set must answer."""
+    def browsed(cls, queryset: QuerySet, params) -> QuerySet | CompiledList | None:
+        """The shop's books (`queryset`: `book_queryset()`) as the set would list them for these query
+        parameters, when they ask for nothing but a page (the catalog as browsed: `books_newest_first`,
+        the same books through one compiled query a page) or only search or name a genre
+        (`without_the_set`); None when the set must answer."""
         if not cls.base_filters.keys() & params.keys():
             return books_newest_first()
-        return cls.without_the_set(book_queryset(), params)
+        return cls.without_the_set(queryset, params)
 
     @classmethod
     def without_the_set(cls, queryset: QuerySet, params) -> QuerySet | None:

@@ -79,10 +79,11 @@ def book_list(request):
 def _books_listed(request) -> tuple[QuerySet | CompiledList, str, bool]:
     """The books the query string asks for, the search text that found them ("" for none) and whether
     every filter applied: when one is refused, all books, and a message says why."""
-    browsed = BookFilter.browsed(request.GET)
+    shop_books = selectors.book_queryset()
+    browsed = BookFilter.browsed(shop_books, request.GET)
     if browsed is not None:  # browsing, or a search or a genre their fields accepted: no set built
         return browsed, request.GET.get("search", "").strip(), True
-    books = BookFilter(request.GET, queryset=selectors.book_queryset())
+    books = BookFilter(request.GET, queryset=shop_books)
     if books.is_valid():
         return books.qs, books.form.cleaned_data.get("search") or "", True
     problems = "; ".join(
